@@ -1,0 +1,94 @@
+"""The application factory: the JSON API under /api/v1, the staff web app under /, and probes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from api.authentication import build_verifiers
+from api.deps import authorize
+from api.middleware import RequestContextMiddleware
+from api.policy import rule_for
+from api.problems import install_problem_handlers
+from api.routers import ROUTERS
+from domain.settings import Settings, get_settings
+from domain.store.database import Database
+from domain.store.migrations import current_revision, head_revision
+from web.app import create_web_app
+
+API_PREFIX = "/api/v1"
+
+
+def create_api(*, database: Database, settings: Settings) -> FastAPI:
+    """The JSON API that other municipal systems (and the staff pages) call."""
+    api = FastAPI(
+        title="Tidlig indsats API",
+        version="1.0.0",
+        summary="Early intervention for vulnerable families: levels, visit packages, eligibility and schedules.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        dependencies=[Depends(authorize)],
+    )
+    api.state.database = database
+    api.state.settings = settings
+    api.state.token_verifiers = build_verifiers(settings)
+    install_problem_handlers(api)
+    for router in ROUTERS:
+        api.include_router(router)
+    _require_access_rules(api)
+    return api
+
+
+def _require_access_rules(api: FastAPI) -> None:
+    """Refuse to start with an operation that has no rule in the access matrix."""
+    missing = [
+        f"{method} {route.path}"
+        for route in api.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+        if rule_for(method, route.path) is None
+    ]
+    if missing:
+        raise RuntimeError(f"operations without an access rule in api/policy.py: {', '.join(sorted(missing))}")
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The whole service as one ASGI app."""
+    settings = settings or get_settings()
+    database = database or Database(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    root = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
+    root.state.database = database
+    install_problem_handlers(root)
+
+    @root.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """The process is up (says nothing about the database)."""
+        return {"status": "ok"}
+
+    @root.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Ready to serve: the database answers and is at the latest migration."""
+        revision = current_revision(database.read_engine)
+        head = head_revision()
+        if revision is None:
+            return JSONResponse({"status": "unavailable", "database": "unreachable or not migrated"}, 503)
+        if revision != head:
+            return JSONResponse({"status": "unavailable", "database": f"at {revision}, expected {head}"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok", "revision": revision})
+
+    api = create_api(database=database, settings=settings)
+    root.mount(API_PREFIX, api)
+    root.mount("/", create_web_app(api_app=api, settings=settings))
+    root.add_middleware(RequestContextMiddleware)
+    return root

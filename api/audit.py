@@ -1,0 +1,80 @@
+"""The audit trail of one request: every read, search, export and write of a person's data, and every
+refused attempt, with actor, client, purpose, request id and outcome.
+
+Events of a change are written in the same transaction as the change; events of a read are written in
+a short write transaction of their own before the response leaves, so no read goes unrecorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from domain.services.actors import Actor
+from domain.store.tables import AuditEvent, utcnow
+
+DEFAULT_PURPOSE = {
+    "staff": "care: health visiting and early intervention",
+    "client": "integration: data exchange with the municipality's case system",
+}
+
+
+@dataclass
+class AuditTrail:
+    request_id: str | None
+    resource: str
+    actor: Actor | None = None
+    purpose: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def _row(
+        self,
+        *,
+        action: str,
+        person_id: uuid.UUID | None,
+        outcome: str,
+        details: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        actor = self.actor
+        return {
+            "id": uuid.uuid4(),
+            "occurred_at": utcnow(),
+            "actor_id": str(actor.id) if actor else None,
+            "actor_type": actor.kind if actor else "anonymous",
+            "client_id": actor.username if actor and actor.is_client else None,
+            "action": action,
+            "resource": self.resource,
+            "person_id": person_id,
+            "purpose": self.purpose or (DEFAULT_PURPOSE.get(actor.kind) if actor else None),
+            "request_id": self.request_id,
+            "outcome": outcome,
+            "details": details or {},
+        }
+
+    def record(
+        self,
+        action: str,
+        *,
+        person_id: uuid.UUID | None = None,
+        outcome: str = "ok",
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.events.append(self._row(action=action, person_id=person_id, outcome=outcome, details=details))
+
+    def record_each(self, action: str, person_ids: list[uuid.UUID], *, details: dict[str, Any] | None = None) -> None:
+        """One event per distinct person (e.g. each child a list answer showed)."""
+        for person_id in dict.fromkeys(person_ids):
+            self.record(action, person_id=person_id, details=details)
+
+    def write(self, session: Session) -> None:
+        if self.events:
+            session.execute(insert(AuditEvent), self.events)
+            self.events = []
+
+    def mark_failed(self, outcome: str) -> None:
+        for event in self.events:
+            event["outcome"] = outcome

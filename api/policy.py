@@ -1,0 +1,108 @@
+"""The access matrix: which role or client scope may call which operation, as data.
+
+Every operation of the API has exactly one rule here; the app refuses to start if a route lacks one,
+and a table-driven test calls every operation as every role against this matrix. Person-level rules
+also require a relation to the person (caseload, enrolment, referral), checked in `api/access.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.services.actors import Role, Scope
+
+HV, FT, CW = Role.HEALTH_VISITOR, Role.FAMILY_THERAPIST, Role.CASEWORKER
+MGR, ADMIN, AUD, PED = Role.MANAGER, Role.ADMIN, Role.AUDITOR, Role.PEDAGOGUE
+CARE_STAFF = frozenset({HV, FT, CW})
+ALL_STAFF = frozenset(Role)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRule:
+    roles: frozenset[str] = frozenset()
+    scope: str | None = None  # the client scope that grants the operation; None: no client may call it
+    person_level: bool = False  # touches a person's data: audited, relation-checked, never for managers
+    public: bool = False  # needs no token (only the token endpoint)
+    self_only: bool = False  # staff may call it only for their own {staff_id}
+
+    def allows_role(self, roles: frozenset[str]) -> bool:
+        return bool(self.roles & roles)
+
+
+def _person(roles: frozenset[str], scope: str | None) -> AccessRule:
+    return AccessRule(roles=roles, scope=scope, person_level=True)
+
+
+RULES: dict[tuple[str, str], AccessRule] = {
+    ("POST", "/auth/token"): AccessRule(public=True),
+    ("GET", "/auth/me"): AccessRule(roles=ALL_STAFF, scope="*"),
+    # catalog (no person data)
+    ("GET", "/levels"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),
+    ("GET", "/packages"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),
+    ("GET", "/packages/{code}"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),
+    ("POST", "/packages/{code}/versions"): AccessRule(roles=frozenset({ADMIN})),
+    ("GET", "/criteria"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),
+    ("POST", "/criteria/versions"): AccessRule(roles=frozenset({ADMIN})),
+    ("POST", "/eligibility/evaluate"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.ELIGIBILITY_READ),
+    # families and children
+    ("POST", "/families"): _person(CARE_STAFF, Scope.FAMILIES_WRITE),
+    ("GET", "/families"): _person(CARE_STAFF, Scope.FAMILIES_READ),
+    ("GET", "/families/{family_id}"): _person(CARE_STAFF | {PED}, Scope.FAMILIES_READ),
+    ("PATCH", "/families/{family_id}"): _person(CARE_STAFF, Scope.FAMILIES_WRITE),
+    ("PUT", "/families/{family_id}/risk-factors"): _person(CARE_STAFF, Scope.FAMILIES_WRITE),
+    ("POST", "/bulk/families"): _person(frozenset(), Scope.FAMILIES_WRITE),
+    ("POST", "/children"): _person(CARE_STAFF, Scope.FAMILIES_WRITE),
+    ("GET", "/children"): _person(CARE_STAFF | {PED}, Scope.FAMILIES_READ),
+    ("GET", "/children/{child_id}"): _person(CARE_STAFF | {PED}, Scope.FAMILIES_READ),
+    ("PATCH", "/children/{child_id}"): _person(CARE_STAFF, Scope.FAMILIES_WRITE),
+    ("POST", "/children/{child_id}/birth"): _person(frozenset({HV}), Scope.FAMILIES_WRITE),
+    # health data
+    ("POST", "/children/{child_id}/screenings"): _person(frozenset({HV}), Scope.SCREENINGS_WRITE),
+    ("GET", "/children/{child_id}/screenings"): _person(CARE_STAFF, Scope.SCREENINGS_READ),
+    ("GET", "/children/{child_id}/eligibility"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),
+    ("POST", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.LEVELS_WRITE),
+    ("GET", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),
+    ("POST", "/children/{child_id}/consents"): _person(CARE_STAFF, None),
+    ("GET", "/children/{child_id}/consents"): _person(CARE_STAFF, None),
+    ("POST", "/consents/{consent_id}/withdraw"): _person(CARE_STAFF, None),
+    # enrolments and visits
+    ("POST", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.ENROLLMENTS_WRITE),
+    ("GET", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.SCHEDULES_READ),
+    ("PATCH", "/enrollments/{enrollment_id}"): _person(CARE_STAFF, Scope.ENROLLMENTS_WRITE),
+    ("GET", "/children/{child_id}/schedule"): _person(CARE_STAFF | {PED}, Scope.SCHEDULES_READ),
+    ("POST", "/children/{child_id}/visits"): _person(CARE_STAFF, Scope.VISITS_WRITE),
+    ("GET", "/visits"): _person(CARE_STAFF | {PED}, Scope.SCHEDULES_READ),
+    ("GET", "/visits/{visit_id}"): _person(CARE_STAFF | {PED}, Scope.SCHEDULES_READ),
+    ("PATCH", "/visits/{visit_id}"): _person(CARE_STAFF, Scope.VISITS_WRITE),
+    ("POST", "/visits/{visit_id}/complete"): _person(CARE_STAFF, Scope.VISITS_WRITE),
+    ("POST", "/visits/{visit_id}/cancel"): _person(CARE_STAFF, Scope.VISITS_WRITE),
+    ("POST", "/visits/{visit_id}/missed"): _person(CARE_STAFF, Scope.VISITS_WRITE),
+    ("GET", "/staff/{staff_id}/calendar.ics"): AccessRule(
+        roles=CARE_STAFF | {PED}, scope=Scope.SCHEDULES_READ, person_level=True, self_only=True
+    ),
+    ("POST", "/staff/{staff_id}/calendar-feed"): AccessRule(roles=CARE_STAFF | {PED}, self_only=True),
+    ("DELETE", "/staff/{staff_id}/calendar-feed"): AccessRule(roles=CARE_STAFF | {PED}, self_only=True),
+    # referrals and groups
+    ("POST", "/children/{child_id}/referrals"): _person(CARE_STAFF, Scope.REFERRALS_WRITE),
+    ("GET", "/children/{child_id}/referrals"): _person(CARE_STAFF, Scope.REFERRALS_READ),
+    ("PATCH", "/referrals/{referral_id}"): _person(CARE_STAFF, Scope.REFERRALS_WRITE),
+    ("POST", "/group-courses"): AccessRule(roles=frozenset({HV}), scope=Scope.GROUPS_WRITE),
+    ("GET", "/group-courses"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.GROUPS_READ),
+    ("GET", "/group-courses/{course_id}"): _person(CARE_STAFF, Scope.GROUPS_READ),
+    ("POST", "/group-courses/{course_id}/participants"): _person(frozenset({HV}), Scope.GROUPS_WRITE),
+    ("PUT", "/group-courses/{course_id}/sessions/{session_id}/attendance"): _person(
+        frozenset({HV}), Scope.GROUPS_WRITE
+    ),
+    # reports: aggregates; drill-down to persons is person-level
+    ("GET", "/reports/coverage"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/levels"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/group-attendance"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/cost-estimate"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    # audit
+    ("GET", "/audit"): AccessRule(roles=frozenset({AUD})),
+}
+
+
+def rule_for(method: str, path: str) -> AccessRule | None:
+    """The rule of an operation; HEAD is governed by its GET."""
+    return RULES.get(("GET" if method == "HEAD" else method, path))

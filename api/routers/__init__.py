@@ -1,0 +1,7 @@
+"""Every router of the JSON API, in the order they appear in the OpenAPI document."""
+
+from fastapi import APIRouter
+
+from api.routers import auth
+
+ROUTERS: list[APIRouter] = [auth.router]

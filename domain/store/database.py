@@ -1,0 +1,89 @@
+"""Engines and sessions for the embedded SQLite default and for PostgreSQL.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transactions start with
+`BEGIN IMMEDIATE`, so concurrent writers wait for the lock instead of failing with "database is
+locked" half-way through; reads use a second engine with plain deferred transactions so they never
+queue behind writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (SQLAlchemy's documented
+        # recipe for pysqlite), so that BEGIN IMMEDIATE below is really what starts it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """The application's database: a read engine and a write engine on the same URL."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.read_engine = _sqlite_engine(url, begin="BEGIN", echo=echo)
+            self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
+        else:
+            self.read_engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.write_engine = self.read_engine
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        """A session that rolls back whatever its user did not commit."""
+        engine = self.write_engine if write else self.read_engine
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                if session.in_transaction():
+                    session.rollback()
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self.read_engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()

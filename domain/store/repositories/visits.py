@@ -1,0 +1,56 @@
+"""Queries on enrolments and visits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlmodel import Session, select
+
+from domain.store.tables import CaseloadAssignment, Enrollment, EnrollmentStaff, Visit, VisitStaff
+
+
+def active_enrollments(session: Session, child_id: uuid.UUID) -> list[Enrollment]:
+    statement = select(Enrollment).where(Enrollment.child_id == child_id, Enrollment.ended_on == None)  # noqa: E711
+    return list(session.exec(statement))
+
+
+def enrollments_of_child(session: Session, child_id: uuid.UUID) -> list[Enrollment]:
+    statement = select(Enrollment).where(Enrollment.child_id == child_id).order_by(Enrollment.started_on)
+    return list(session.exec(statement))
+
+
+def visits_of_enrollment(session: Session, enrollment_id: uuid.UUID) -> list[Visit]:
+    statement = select(Visit).where(Visit.enrollment_id == enrollment_id).order_by(Visit.target_date)
+    return list(session.exec(statement))
+
+
+def visits_of_child(session: Session, child_id: uuid.UUID) -> list[Visit]:
+    statement = select(Visit).where(Visit.child_id == child_id).order_by(Visit.target_date, Visit.kind)
+    return list(session.exec(statement))
+
+
+def staff_of_enrollment(session: Session, enrollment_id: uuid.UUID) -> list[EnrollmentStaff]:
+    return list(session.exec(select(EnrollmentStaff).where(EnrollmentStaff.enrollment_id == enrollment_id)))
+
+
+def staff_of_visits(session: Session, visit_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[VisitStaff]]:
+    result: dict[uuid.UUID, list[VisitStaff]] = {visit_id: [] for visit_id in visit_ids}
+    if not visit_ids:
+        return result
+    for row in session.exec(select(VisitStaff).where(VisitStaff.visit_id.in_(visit_ids))):  # type: ignore[attr-defined]
+        result[row.visit_id].append(row)
+    return result
+
+
+def health_visitor_of_family(session: Session, family_id: uuid.UUID) -> uuid.UUID | None:
+    statement = (
+        select(CaseloadAssignment.staff_id)
+        .where(
+            CaseloadAssignment.family_id == family_id,
+            CaseloadAssignment.role == "health_visitor",
+            CaseloadAssignment.ends_on == None,  # noqa: E711
+        )
+        .order_by(CaseloadAssignment.starts_on.desc())  # type: ignore[attr-defined]
+    )
+    return session.exec(statement).first()
