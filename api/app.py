@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from api.authentication import build_verifiers
 from api.deps import authorize
+from api.idempotency import IdempotencyMiddleware
 from api.middleware import RequestContextMiddleware
 from api.policy import rule_for
 from api.problems import install_problem_handlers
@@ -38,6 +39,7 @@ def create_api(*, database: Database, settings: Settings) -> FastAPI:
     api.state.settings = settings
     api.state.token_verifiers = build_verifiers(settings)
     install_problem_handlers(api)
+    api.add_middleware(IdempotencyMiddleware)
     for router in ROUTERS:
         api.include_router(router)
     _require_access_rules(api)

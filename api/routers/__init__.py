@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from api.routers import auth
+from api.routers import auth, children, families
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [auth.router, families.router, children.router]

@@ -282,10 +282,7 @@ def _get_roles(value: object, errors: _Errors, path: str) -> tuple[str, ...]:
 
 def _ordered(first: Offset, middle: Offset, last: Offset) -> bool:
     # Month lengths differ, so "1m" vs "30d" depends on the anchor; check every month edge.
-    for day in _REFERENCE_DAYS:
-        if not first.apply(day) <= middle.apply(day) <= last.apply(day):
-            return False
-    return True
+    return all(first.apply(d) <= middle.apply(d) <= last.apply(d) for d in _REFERENCE_DAYS)
 
 
 def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str, ...]

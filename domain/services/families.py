@@ -13,7 +13,8 @@ from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from domain.rules.cpr import parse_cpr
 from domain.services import schedules
 from domain.services.catalog import current_criteria
-from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team
+from domain.store.repositories import families as family_repo
+from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team, utcnow
 
 MEMBER_ROLES = ("mother", "father", "co_parent", "other")
 
@@ -263,3 +264,127 @@ def set_risk_factors(
             session.add(RiskFactor(family_id=family_id, code=code, recorded_on=today, recorded_by=recorded_by))
     session.flush()
     return list(session.exec(select(RiskFactor).where(RiskFactor.family_id == family_id).order_by(RiskFactor.code)))
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyDetails:
+    family: Family
+    area: str | None
+    team: str | None
+    risk_factors: list[str]
+    members: list[FamilyMember]
+    children: list[Child]
+
+
+def family_details(session: Session, rows: list[Family]) -> list[FamilyDetails]:
+    """Families with members, children, risk factors and codes, in four queries for any number."""
+    ids = [f.id for f in rows]
+    members = family_repo.members_of(session, ids)
+    children = family_repo.children_of(session, ids)
+    risks = family_repo.risk_codes_of(session, ids)
+    areas, teams = family_repo.area_and_team_codes(session)
+    return [
+        FamilyDetails(
+            family=f,
+            area=areas.get(f.area_id) if f.area_id else None,
+            team=teams.get(f.team_id) if f.team_id else None,
+            risk_factors=risks[f.id],
+            members=members[f.id],
+            children=children[f.id],
+        )
+        for f in rows
+    ]
+
+
+def update_family(
+    session: Session,
+    *,
+    family_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> Family:
+    """Change a family's area, team, address or (replacing them) members."""
+    family = get_family(session, family_id)
+    current = family_details(session, [family])[0]
+    data = FamilyData(
+        source_system=family.source_system,
+        external_id=family.external_id,
+        area=changes.get("area", current.area),
+        team=changes.get("team", current.team),
+        address=changes.get("address", family.address),
+        members=tuple(MemberData(**m) for m in changes["members"]) if changes.get("members") is not None else (),
+    )
+    area, team, _ = _validate_family(session, data)
+    family.area_id = area.id if area else None
+    family.team_id = team.id if team else None
+    family.address = data.address
+    if changes.get("members") is not None:
+        _replace_members(session, family, current.members, data.members)
+    family.updated_at = utcnow()
+    session.add(family)
+    session.flush()
+    return family
+
+
+def _replace_members(
+    session: Session, family: Family, current: list[FamilyMember], wanted: tuple[MemberData, ...]
+) -> bool:
+    have = sorted((m.role, m.name, m.cpr or "") for m in current)
+    want = sorted((m.role, m.name, _member_cpr(m) or "") for m in wanted)
+    if have == want:
+        return False
+    for member in current:
+        session.delete(member)
+    for member in wanted:
+        session.add(FamilyMember(family_id=family.id, role=member.role, name=member.name, cpr=_member_cpr(member)))
+    return True
+
+
+def upsert_family(session: Session, *, data: FamilyData, risk_factors_given: bool, today: date) -> tuple[str, Family]:
+    """Create or update one family by (source_system, external_id); unchanged data writes nothing.
+
+    Children are matched by external_id (or CPR); children absent from the data are kept, since
+    their visits and history belong to the municipality's record.
+    """
+    existing = family_repo.family_by_source(session, data.source_system, [data.external_id]).get(data.external_id)
+    if existing is None:
+        return "created", create_family(session, data=data, today=today, recorded_by=data.source_system)
+    area, team, cprs = _validate_family(session, data)
+    details = family_details(session, [existing])[0]
+    changed = False
+    new_area = area.id if area else None
+    new_team = team.id if team else None
+    if (existing.area_id, existing.team_id, existing.address) != (new_area, new_team, data.address):
+        existing.area_id, existing.team_id, existing.address = new_area, new_team, data.address
+        changed = True
+    changed |= _replace_members(session, existing, details.members, data.members)
+    if risk_factors_given and sorted(set(data.risk_factors)) != sorted(details.risk_factors):
+        set_risk_factors(
+            session, family_id=existing.id, codes=list(data.risk_factors), today=today, recorded_by=data.source_system
+        )
+        changed = True
+    by_external = {c.external_id: c for c in details.children if c.external_id}
+    by_cpr = {c.cpr: c for c in details.children if c.cpr}
+    for index, (child_data, cpr) in enumerate(zip(data.children, cprs, strict=True)):
+        match = by_external.get(child_data.external_id or "") or (by_cpr.get(cpr) if cpr else None)
+        if match is None:
+            _check_cpr_free(session, cpr, None, f"children.{index}.cpr")
+            session.add(_new_child(existing.id, child_data, cpr))
+            changed = True
+            continue
+        # A field the source system leaves out (None) keeps what staff recorded.
+        wanted = {name: getattr(child_data, name) for name in CHILD_FIELDS} | {"cpr": cpr}
+        differing = {
+            name: value for name, value in wanted.items() if value is not None and getattr(match, name) != value
+        }
+        if differing:
+            update_child(session, child_id=match.id, changes=differing)
+            changed = True
+    if changed:
+        existing.updated_at = utcnow()
+        session.add(existing)
+        session.flush()
+        return "updated", existing
+    return "unchanged", existing

@@ -204,4 +204,3 @@ def visit_staff(session: Session, visit_ids: list[uuid.UUID]) -> dict[uuid.UUID,
 
 def visits_of_child(session: Session, child_id: uuid.UUID) -> list[Visit]:
     return visit_repo.visits_of_child(session, child_id)
-

@@ -12,7 +12,8 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -20,11 +21,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on the way in and out, on every database (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use UTC-aware ones")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _timestamp(*, index: bool = False, onupdate: bool = False) -> Any:
     kwargs: dict[str, Any] = {"default": utcnow, "nullable": False, "index": index}
     if onupdate:
         kwargs["onupdate"] = utcnow
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), sa_column_kwargs=kwargs)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs=kwargs)
 
 
 def _json_list() -> Any:
@@ -93,7 +113,7 @@ class SignInThrottle(Record, table=True):
     __tablename__ = "sign_in_throttle"
     subject: str = Field(max_length=200, unique=True)
     failures: int = 0
-    blocked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --- families and children -----------------------------------------------------------------------
@@ -177,7 +197,7 @@ class Consent(Record, table=True):
     scope: str = Field(max_length=64)  # e.g. health_data_to_social
     legal_reference: str | None = Field(default=None, max_length=300)
     given_on: date
-    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     recorded_by: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
 
 

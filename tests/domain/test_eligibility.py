@@ -226,7 +226,8 @@ def test_a_worse_or_added_screening_never_lowers_the_suggestion(
     facts: ChildFacts, new: ScreeningFact, extra: int, flags: frozenset[str], data: st.DataObject
 ) -> None:
     before = evaluate_eligibility(facts, CRITERIA)
-    if facts.screenings and data.draw(st.booleans()):
+    replace_one: bool = data.draw(st.booleans())
+    if facts.screenings and replace_one:
         i = data.draw(st.integers(min_value=0, max_value=len(facts.screenings) - 1))
         screenings = list(facts.screenings)
         screenings[i] = _worse(screenings[i], extra, flags)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import holidays
 import pytest
@@ -93,7 +94,7 @@ def test_minding_the_baby_turns_fortnightly_after_the_first_birthday() -> None:
     first_birthday, second_birthday = date(2026, 3, 7), date(2027, 3, 7)
     assert all(v.latest < first_birthday for v in weekly)
     assert all(first_birthday <= v.earliest and v.latest < second_birthday for v in fortnightly)
-    gaps = [(b.target_date - a.target_date).days for a, b in zip(fortnightly, fortnightly[1:])]
+    gaps = [(b.target_date - a.target_date).days for a, b in pairwise(fortnightly)]
     assert sum(gaps) / len(gaps) == pytest.approx(14, abs=0.5)
 
 
@@ -306,9 +307,9 @@ def test_minding_the_baby_is_weekly_from_the_third_trimester_then_fortnightly_to
         assert start <= v.earliest and (v.latest < first_birthday or v.window_extended)
     for v in fortnightly:
         assert first_birthday <= v.earliest and (v.latest < second_birthday or v.window_extended)
-    for a, b in zip(weekly, weekly[1:]):
+    for a, b in pairwise(weekly):
         assert 1 <= (b.target_date - a.target_date).days <= 13
-    for a, b in zip(fortnightly, fortnightly[1:]):
+    for a, b in pairwise(fortnightly):
         assert 8 <= (b.target_date - a.target_date).days <= 20
 
 
