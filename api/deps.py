@@ -18,7 +18,7 @@ from api.authentication import NotAuthenticated, actor_from_feed_token, actor_fr
 from api.policy import AccessRule, rule_for
 from domain.errors import DomainError, Forbidden
 from domain.rules.visit_state import copenhagen_today
-from domain.services.actors import Actor
+from domain.services.actors import Actor, Role
 from domain.store.database import Database
 from domain.store.repositories import access
 from domain.store.tables import Consent, Enrollment, Referral, Visit
@@ -154,6 +154,14 @@ def authorize(
         )
         if not visible:
             raise _refuse(uow, pid, "This person is not on your caseload or assigned to you")
+        if (
+            rule.health_data
+            and kind == "child"
+            and actor.is_staff
+            and not actor.has_role(Role.HEALTH_VISITOR)
+            and not access.health_data_shared(uow.session, pid, today=today)
+        ):
+            raise _refuse(uow, pid, "No recorded consent or legal basis lets you see this child's health data")
     if rule.person_level:
         action = "read" if request.method in SAFE_METHODS else "write"
         if person_id is not None:

@@ -24,13 +24,15 @@ class AccessRule:
     person_level: bool = False  # touches a person's data: audited, relation-checked, never for managers
     public: bool = False  # needs no token (only the token endpoint)
     self_only: bool = False  # staff may call it only for their own {staff_id}
+    # Health-visiting data (screenings, notes): social staff see it only under consent or a legal basis.
+    health_data: bool = False
 
     def allows_role(self, roles: frozenset[str]) -> bool:
         return bool(self.roles & roles)
 
 
-def _person(roles: frozenset[str], scope: str | None) -> AccessRule:
-    return AccessRule(roles=roles, scope=scope, person_level=True)
+def _person(roles: frozenset[str], scope: str | None, *, health_data: bool = False) -> AccessRule:
+    return AccessRule(roles=roles, scope=scope, person_level=True, health_data=health_data)
 
 
 RULES: dict[tuple[str, str], AccessRule] = {
@@ -58,7 +60,7 @@ RULES: dict[tuple[str, str], AccessRule] = {
     ("POST", "/children/{child_id}/birth"): _person(frozenset({HV}), Scope.FAMILIES_WRITE),
     # health data
     ("POST", "/children/{child_id}/screenings"): _person(frozenset({HV}), Scope.SCREENINGS_WRITE),
-    ("GET", "/children/{child_id}/screenings"): _person(CARE_STAFF, Scope.SCREENINGS_READ),
+    ("GET", "/children/{child_id}/screenings"): _person(CARE_STAFF, Scope.SCREENINGS_READ, health_data=True),
     ("GET", "/children/{child_id}/eligibility"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),
     ("POST", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.LEVELS_WRITE),
     ("GET", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),

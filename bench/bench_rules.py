@@ -45,8 +45,11 @@ def make_facts(count: int, rng: random.Random, codes: list[str]) -> list[ChildFa
                 flags=frozenset({"above_cutoff"}) if rng.random() < 0.2 else frozenset(),
             )
             for inst, resp in rng.sample(
-                [(Instrument.EPDS, Respondent.MOTHER), (Instrument.GOTLAND, Respondent.FATHER),
-                 (Instrument.ADBB, Respondent.CHILD)],
+                [
+                    (Instrument.EPDS, Respondent.MOTHER),
+                    (Instrument.GOTLAND, Respondent.FATHER),
+                    (Instrument.ADBB, Respondent.CHILD),
+                ],
                 rng.randint(0, 2),
             )
         )
@@ -94,7 +97,11 @@ def main() -> None:
     mtb = bench_schedules(catalog.current("minding_the_baby"), anchors[: max(1, args.children // 10)])
     facts = make_facts(args.children, rng, sorted(criteria.fact_codes()))
     evaluate_eligibility(facts[0], criteria)
-    seconds, _ = timed(lambda: sum(1 for f in facts if evaluate_eligibility(f, criteria)))
+
+    def evaluate_all() -> int:
+        return sum(len(evaluate_eligibility(f, criteria).fired) for f in facts)
+
+    seconds, _ = timed(evaluate_all)
 
     print(f"universal programme : {universal[0]:>10,.0f} children/s {universal[1]:>12,.0f} visit rows/s")
     print(f"minding the baby    : {mtb[0]:>10,.0f} children/s {mtb[1]:>12,.0f} visit rows/s")

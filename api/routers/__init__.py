@@ -2,6 +2,34 @@
 
 from fastapi import APIRouter
 
-from api.routers import auth, children, families
+from api.routers import (
+    audit_log,
+    auth,
+    calendar,
+    catalog,
+    children,
+    consents,
+    eligibility,
+    enrollments,
+    families,
+    groups,
+    referrals,
+    screenings,
+    visits,
+)
 
-ROUTERS: list[APIRouter] = [auth.router, families.router, children.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    catalog.router,
+    families.router,
+    children.router,
+    screenings.router,
+    eligibility.router,
+    consents.router,
+    enrollments.router,
+    visits.router,
+    calendar.router,
+    referrals.router,
+    groups.router,
+    audit_log.router,
+]

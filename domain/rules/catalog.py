@@ -192,8 +192,9 @@ class _Errors:
             raise ValidationFailed(detail, self.items)
 
 
-def _get_str(m: Mapping[str, Any], key: str, errors: _Errors, path: str, *, required: bool = True,
-             default: str = "") -> str:
+def _get_str(
+    m: Mapping[str, Any], key: str, errors: _Errors, path: str, *, required: bool = True, default: str = ""
+) -> str:
     value = m.get(key)
     if value is None:
         if required:
@@ -205,8 +206,17 @@ def _get_str(m: Mapping[str, Any], key: str, errors: _Errors, path: str, *, requ
     return value
 
 
-def _get_int(m: Mapping[str, Any], key: str, errors: _Errors, path: str, *, lo: int, hi: int,
-             required: bool = True, default: int = 0) -> int:
+def _get_int(
+    m: Mapping[str, Any],
+    key: str,
+    errors: _Errors,
+    path: str,
+    *,
+    lo: int,
+    hi: int,
+    required: bool = True,
+    default: int = 0,
+) -> int:
     value = m.get(key)
     if value is None:
         if required:
@@ -251,8 +261,7 @@ def _get_offset(value: object, errors: _Errors, path: str) -> Offset | None:
         return None
 
 
-def _get_pair(m: Mapping[str, Any], key: str, errors: _Errors, path: str
-              ) -> tuple[Offset, Offset] | None:
+def _get_pair(m: Mapping[str, Any], key: str, errors: _Errors, path: str) -> tuple[Offset, Offset] | None:
     value = m.get(key)
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         errors.add(f"{path}{key}", f"{key} must be a list of two offsets [from, to]")
@@ -285,8 +294,7 @@ def _ordered(first: Offset, middle: Offset, last: Offset) -> bool:
     return all(first.apply(d) <= middle.apply(d) <= last.apply(d) for d in _REFERENCE_DAYS)
 
 
-def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str, ...]
-                 ) -> VisitRule | None:
+def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str, ...]) -> VisitRule | None:
     if not isinstance(m, Mapping):
         errors.add(path.rstrip("."), "each visit must be an object")
         return None
@@ -303,8 +311,7 @@ def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str
     if anchor is None:
         names = ", ".join(a.value for a in Anchor)
         errors.add(f"{path}anchor", f"anchor must be one of {names}")
-    roles = package_roles if m.get("roles") is None else _get_roles(m["roles"], errors,
-                                                                    f"{path}roles")
+    roles = package_roles if m.get("roles") is None else _get_roles(m["roles"], errors, f"{path}roles")
     label_da = _get_str(m, "label_da", errors, path, required=False)
     label_en = _get_str(m, "label_en", errors, path, required=False)
     repeat: Repeat | None = None
@@ -341,14 +348,20 @@ def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str
     else:
         target = _get_offset(m.get("target"), errors, f"{path}target")
         window = _get_pair(m, "window", errors, path)
-        if target is not None and window is not None and not _ordered(window[0], target,
-                                                                       window[1]):
+        if target is not None and window is not None and not _ordered(window[0], target, window[1]):
             errors.add(f"{path}window", "the window must hold the target for any anchor date")
     if len(errors.items) != count_before or anchor is None or target is None or window is None:
         return None
     return VisitRule(
-        kind=kind, anchor=anchor, target=target, earliest=window[0], latest=window[1],
-        roles=roles, repeat=repeat, label_da=label_da, label_en=label_en,
+        kind=kind,
+        anchor=anchor,
+        target=target,
+        earliest=window[0],
+        latest=window[1],
+        roles=roles,
+        repeat=repeat,
+        label_da=label_da,
+        label_en=label_en,
     )
 
 
@@ -390,8 +403,7 @@ def package_from_mapping(mapping: Mapping[str, Any], *, field_prefix: str = "") 
             if not isinstance(item, Mapping):
                 errors.add(path.rstrip("."), "must be an object with valid_from and text")
                 continue
-            basis = LegalBasis(_get_date(item, "valid_from", errors, path),
-                               _get_str(item, "text", errors, path))
+            basis = LegalBasis(_get_date(item, "valid_from", errors, path), _get_str(item, "text", errors, path))
             if legal and basis.valid_from <= legal[-1].valid_from:
                 errors.add(f"{path}valid_from", "legal_basis must be in increasing date order")
             legal.append(basis)
@@ -423,16 +435,16 @@ def package_from_mapping(mapping: Mapping[str, Any], *, field_prefix: str = "") 
         if not isinstance(raw_group, Mapping):
             errors.add("group", "group must be an object")
         else:
-            session_kind = _get_str(raw_group, "session_kind", errors, "group.", required=False,
-                                    default="group_session")
+            session_kind = _get_str(
+                raw_group, "session_kind", errors, "group.", required=False, default="group_session"
+            )
             if not _CODE_RE.match(session_kind):
                 errors.add("group.session_kind", "session_kind must be lower_snake_case")
             if session_kind in kinds:
                 errors.add("group.session_kind", "session_kind must differ from the visit kinds")
             group = GroupCourse(
                 sessions=_get_int(raw_group, "sessions", errors, "group.", lo=1, hi=100),
-                interval_days=_get_int(raw_group, "interval_days", errors, "group.", lo=1,
-                                       hi=365),
+                interval_days=_get_int(raw_group, "interval_days", errors, "group.", lo=1, hi=365),
                 capacity=_get_int(raw_group, "capacity", errors, "group.", lo=1, hi=500),
                 session_kind=session_kind,
             )
@@ -449,11 +461,22 @@ def package_from_mapping(mapping: Mapping[str, Any], *, field_prefix: str = "") 
     errors.raise_if_any("the package definition is invalid")
     assert cadence is not None  # for the type checker: a bad cadence raised above
     return PackageVersion(
-        code=code, version=version, name_da=name_da, name_en=name_en,
-        level_min=InterventionLevel(level_min), level_max=InterventionLevel(level_max),
-        roles=roles, target_group_da=target_group_da, target_group_en=target_group_en,
-        legal_basis=tuple(legal), cadence=cadence, visits=tuple(visits), group=group,
-        valid_from=valid_from, description_da=description_da, description_en=description_en,
+        code=code,
+        version=version,
+        name_da=name_da,
+        name_en=name_en,
+        level_min=InterventionLevel(level_min),
+        level_max=InterventionLevel(level_max),
+        roles=roles,
+        target_group_da=target_group_da,
+        target_group_en=target_group_en,
+        legal_basis=tuple(legal),
+        cadence=cadence,
+        visits=tuple(visits),
+        group=group,
+        valid_from=valid_from,
+        description_da=description_da,
+        description_en=description_en,
     )
 
 
@@ -496,9 +519,7 @@ def package_to_mapping(pv: PackageVersion) -> dict[str, Any]:
         "roles": list(pv.roles),
         "target_group_da": pv.target_group_da,
         "target_group_en": pv.target_group_en,
-        "legal_basis": [
-            {"valid_from": b.valid_from.isoformat(), "text": b.text} for b in pv.legal_basis
-        ],
+        "legal_basis": [{"valid_from": b.valid_from.isoformat(), "text": b.text} for b in pv.legal_basis],
         "cadence": pv.cadence.value,
         "visits": [_visit_to_mapping(rule, pv.roles) for rule in pv.visits],
     }
@@ -520,9 +541,7 @@ class PackageCatalog:
     """Every version of every package. Immutable: adding a version returns a new catalog."""
 
     versions: tuple[PackageVersion, ...]
-    _index: dict[str, tuple[PackageVersion, ...]] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
+    _index: dict[str, tuple[PackageVersion, ...]] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[PackageVersion]] = {}

@@ -52,17 +52,13 @@ def parse_cpr(text: str, *, field: str = "cpr") -> Cpr:
     """Parse "DDMMYY-SSSS" or ten digits; raise `ValidationFailed` on `field` if malformed."""
     match = _CPR_RE.match(text.strip())
     if match is None:
-        raise ValidationFailed.for_field(
-            field, "CPR number must be 10 digits, as DDMMYYSSSS or DDMMYY-SSSS"
-        )
+        raise ValidationFailed.for_field(field, "CPR number must be 10 digits, as DDMMYYSSSS or DDMMYY-SSSS")
     dd, mm, yy, serial = match.groups()
     year = century(int(serial[0]), int(yy)) + int(yy)
     try:
         birth = date(year, int(mm), int(dd))
     except ValueError:
-        raise ValidationFailed.for_field(
-            field, "CPR number must start with a valid date of birth (DDMMYY)"
-        ) from None
+        raise ValidationFailed.for_field(field, "CPR number must start with a valid date of birth (DDMMYY)") from None
     sex = Sex.MALE if int(serial[3]) % 2 else Sex.FEMALE
     return Cpr(number=f"{dd}{mm}{yy}{serial}", birth_date=birth, sex=sex)
 
@@ -106,8 +102,6 @@ def fictional_cpr(birth_date: date, serial: int, *, female: bool) -> str:
         raise ValidationFailed.for_field("serial", "serial must be between 0 and 499")
     digits = _century_digits(birth_date.year)
     if not digits:
-        raise ValidationFailed.for_field(
-            "birth_date", "CPR numbers exist only for birth years 1858-2057"
-        )
+        raise ValidationFailed.for_field("birth_date", "CPR numbers exist only for birth years 1858-2057")
     last = 2 * (serial % 5) + (0 if female else 1)
     return f"{birth_date:%d%m}{birth_date.year % 100:02d}{digits[0]}{serial // 5:02d}{last}"

@@ -151,8 +151,16 @@ class GestationalWeekBetween:
 
 
 Condition: TypeAlias = (
-    Always | HasFact | AllOf | AnyOf | MinCount | ScreeningCondition | InDesignatedArea
-    | HousingAreaIn | AgeDaysBetween | GestationalWeekBetween
+    Always
+    | HasFact
+    | AllOf
+    | AnyOf
+    | MinCount
+    | ScreeningCondition
+    | InDesignatedArea
+    | HousingAreaIn
+    | AgeDaysBetween
+    | GestationalWeekBetween
 )
 _Test = Callable[[ChildFacts], bool]
 
@@ -173,6 +181,7 @@ def _compile(cond: Condition) -> _Test:
         case MinCount(count=count, of=of):
             return lambda f: len(of & f.risk_factors) >= count
         case ScreeningCondition(instrument=inst, respondent=resp, flag=flag, min_total=low):
+
             def screening_test(f: ChildFacts) -> bool:
                 for s in f.screenings:
                     if s.instrument != inst or (resp is not None and s.respondent != resp):
@@ -183,6 +192,7 @@ def _compile(cond: Condition) -> _Test:
                         continue
                     return True
                 return False
+
             return screening_test
         case InDesignatedArea():
             return lambda f: f.designated_area
@@ -287,9 +297,7 @@ class EligibilitySuggestion:
 
 
 UNIVERSAL_PACKAGE = "universal"
-_UNIVERSAL_REASON = Reason(
-    "universal_offer", "Tilbydes alle familier.", "Offered to all families."
-)
+_UNIVERSAL_REASON = Reason("universal_offer", "Tilbydes alle familier.", "Offered to all families.")
 
 
 def evaluate_eligibility(facts: ChildFacts, criteria_set: CriteriaSet) -> EligibilitySuggestion:
@@ -331,8 +339,16 @@ def evaluate_eligibility(facts: ChildFacts, criteria_set: CriteriaSet) -> Eligib
 # -- loading and validation ------------------------------------------------------------------------
 
 _OPERATORS = (
-    "always", "fact", "all_of", "any_of", "min_count", "screening", "designated_area",
-    "housing_area_in", "age_days", "gestational_week",
+    "always",
+    "fact",
+    "all_of",
+    "any_of",
+    "min_count",
+    "screening",
+    "designated_area",
+    "housing_area_in",
+    "age_days",
+    "gestational_week",
 )
 _QUALIFIERS = {"min_count": {"of"}, "screening": {"respondent", "flag", "min_total"}}
 
@@ -353,7 +369,8 @@ class _Checker:
 
     def int_range(self, value: object, path: str) -> tuple[int, int] | None:
         if (
-            not isinstance(value, (list, tuple)) or len(value) != 2
+            not isinstance(value, (list, tuple))
+            or len(value) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             or value[0] > value[1]
         ):
@@ -363,7 +380,7 @@ class _Checker:
 
     def condition(self, raw: object, path: str) -> Condition | None:
         if not isinstance(raw, Mapping):
-            self.add(path, "a condition must be an object such as {fact = \"single_parent\"}")
+            self.add(path, 'a condition must be an object such as {fact = "single_parent"}')
             return None
         ops = [k for k in raw if k in _OPERATORS]
         if len(ops) != 1:
@@ -441,9 +458,7 @@ class _Checker:
         if flag is not None and flag not in {f.value for f in Flag}:
             self.add(f"{path}.flag", "flag must be above_cutoff or self_harm")
             return None
-        if min_total is not None and (
-            isinstance(min_total, bool) or not isinstance(min_total, int) or min_total < 0
-        ):
+        if min_total is not None and (isinstance(min_total, bool) or not isinstance(min_total, int) or min_total < 0):
             self.add(f"{path}.min_total", "min_total must be a whole number >= 0")
             return None
         return ScreeningCondition(instrument, respondent, flag, min_total)
@@ -458,7 +473,11 @@ def _text(m: Mapping[str, Any], key: str, path: str, checker: _Checker) -> str:
 
 
 def _codes(
-    m: Mapping[str, Any], key: str, path: str, checker: _Checker, known: frozenset[str] | None,
+    m: Mapping[str, Any],
+    key: str,
+    path: str,
+    checker: _Checker,
+    known: frozenset[str] | None,
     what: str,
 ) -> tuple[str, ...]:
     value = m.get(key, [])
@@ -471,9 +490,7 @@ def _codes(
     return tuple(value)
 
 
-def criteria_from_mapping(
-    mapping: Mapping[str, Any], *, catalog: PackageCatalog | None = None
-) -> CriteriaSet:
+def criteria_from_mapping(mapping: Mapping[str, Any], *, catalog: PackageCatalog | None = None) -> CriteriaSet:
     """Validate a criteria set (parsed TOML or JSON); package codes are checked against `catalog`.
 
     Raises `ValidationFailed` listing every problem by dotted path, e.g. `criteria.3.when.fact`.
@@ -499,8 +516,13 @@ def criteria_from_mapping(
         if not isinstance(item, Mapping) or not isinstance(item.get("code"), str):
             checker.add(f"facts.{i}", "each fact needs code, text_da and text_en")
             continue
-        facts.append(FactDefinition(item["code"], _text(item, "text_da", f"facts.{i}.", checker),
-                                    _text(item, "text_en", f"facts.{i}.", checker)))
+        facts.append(
+            FactDefinition(
+                item["code"],
+                _text(item, "text_da", f"facts.{i}.", checker),
+                _text(item, "text_en", f"facts.{i}.", checker),
+            )
+        )
     fact_codes = frozenset(f.code for f in facts)
     if len(fact_codes) != len(facts):
         checker.add("facts", "fact codes must be unique")
@@ -515,9 +537,13 @@ def criteria_from_mapping(
         if not isinstance(item, Mapping) or not isinstance(item.get("code"), str):
             checker.add(f"referrals.{i}", "each referral needs code, name_da and name_en")
             continue
-        referrals.append(ReferralDefinition(
-            item["code"], _text(item, "name_da", f"referrals.{i}.", checker),
-            _text(item, "name_en", f"referrals.{i}.", checker)))
+        referrals.append(
+            ReferralDefinition(
+                item["code"],
+                _text(item, "name_da", f"referrals.{i}.", checker),
+                _text(item, "name_en", f"referrals.{i}.", checker),
+            )
+        )
     referral_codes = frozenset(r.code for r in referrals)
     package_codes = frozenset(catalog.codes()) if catalog is not None else None
 
@@ -558,8 +584,7 @@ def criteria_from_mapping(
         if item.get("level") is None and not packages and not refs:
             checker.add(path.rstrip("."), "a criterion must suggest a level, packages or referrals")
         if len(checker.errors) == before and when is not None:
-            criteria.append(Criterion(code, text_da, text_en, when, level, packages, refs,
-                                      bool(urgent)))
+            criteria.append(Criterion(code, text_da, text_en, when, level, packages, refs, bool(urgent)))
     if checker.errors:
         raise ValidationFailed("the criteria set is invalid", checker.errors)
     return CriteriaSet(version, valid_from, tuple(facts), tuple(referrals), tuple(criteria))
@@ -602,10 +627,8 @@ def criteria_to_mapping(criteria_set: CriteriaSet) -> dict[str, Any]:
     return {
         "version": criteria_set.version,
         "valid_from": criteria_set.valid_from.isoformat(),
-        "facts": [{"code": f.code, "text_da": f.text_da, "text_en": f.text_en}
-                  for f in criteria_set.facts],
-        "referrals": [{"code": r.code, "name_da": r.name_da, "name_en": r.name_en}
-                      for r in criteria_set.referrals],
+        "facts": [{"code": f.code, "text_da": f.text_da, "text_en": f.text_en} for f in criteria_set.facts],
+        "referrals": [{"code": r.code, "name_da": r.name_da, "name_en": r.name_en} for r in criteria_set.referrals],
         "criteria": [
             {
                 "code": c.code,
@@ -627,9 +650,7 @@ def load_default_criteria() -> CriteriaSet:
     """The criteria shipped in `domain/catalog/criteria.toml`, validated against the default catalog."""
     from domain.rules.catalog import load_default_catalog
 
-    text = resources.files("domain").joinpath("catalog", "criteria.toml").read_text(
-        encoding="utf-8"
-    )
+    text = resources.files("domain").joinpath("catalog", "criteria.toml").read_text(encoding="utf-8")
     return criteria_from_mapping(tomllib.loads(text), catalog=load_default_catalog())
 
 
@@ -701,6 +722,4 @@ def child_facts_from_mapping(mapping: Mapping[str, Any], criteria_set: CriteriaS
 
 def screening_facts(scores: Sequence[Any]) -> tuple[ScreeningFact, ...]:
     """ScreeningFacts from scored screenings (anything with instrument, respondent, total, flags)."""
-    return tuple(
-        ScreeningFact(s.instrument, s.respondent, s.total, frozenset(s.flags)) for s in scores
-    )
+    return tuple(ScreeningFact(s.instrument, s.respondent, s.total, frozenset(s.flags)) for s in scores)

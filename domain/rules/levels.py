@@ -131,9 +131,7 @@ class LevelChange:
             errors.append(FieldError("decided_by", "decided_by must name who decided"))
         # Professional judgement overrides the shared criteria, so it must be explained in writing.
         if self.basis == DecisionBasis.PROFESSIONAL_JUDGEMENT and not self.reason.strip():
-            errors.append(
-                FieldError("reason", "a reason is required for a professional judgement")
-            )
+            errors.append(FieldError("reason", "a reason is required for a professional judgement"))
         if errors:
             raise ValidationFailed("the level change is invalid", errors)
 
@@ -161,9 +159,7 @@ def level_on(history: Sequence[LevelChange], day: date) -> InterventionLevel:
     return current
 
 
-def record_level_change(
-    history: Sequence[LevelChange], change: LevelChange
-) -> tuple[LevelChange, ...]:
+def record_level_change(history: Sequence[LevelChange], change: LevelChange) -> tuple[LevelChange, ...]:
     """Append `change` to `history`, refusing a change dated before the last one.
 
     History is append-only: a decision is never back-dated behind a later one, because reports and
@@ -172,9 +168,7 @@ def record_level_change(
     """
     if history and change.effective_on < history[-1].effective_on:
         last = history[-1].effective_on.isoformat()
-        raise ValidationFailed.for_field(
-            "effective_on", f"effective_on must not be before the last change ({last})"
-        )
+        raise ValidationFailed.for_field("effective_on", f"effective_on must not be before the last change ({last})")
     return (*history, change)
 
 

@@ -163,8 +163,19 @@ def _compile(package: PackageVersion) -> _Compiled:
         anchor = _ANCHOR_INDEX[rule.anchor]
         e, lt = rule.earliest, rule.latest
         if rule.repeat is None:
-            fixed.append((rule.kind, anchor, rule.target.months, rule.target.days,
-                          e.months, e.days, lt.months, lt.days, rule.roles))
+            fixed.append(
+                (
+                    rule.kind,
+                    anchor,
+                    rule.target.months,
+                    rule.target.days,
+                    e.months,
+                    e.days,
+                    lt.months,
+                    lt.days,
+                    rule.roles,
+                )
+            )
             continue
         rep = rule.repeat
         if rep.count is not None:
@@ -173,9 +184,25 @@ def _compile(package: PackageVersion) -> _Compiled:
             assert rep.until is not None and rep.until_anchor is not None
             until_anchor = _ANCHOR_INDEX[rep.until_anchor]
             until_m, until_d, count = rep.until.months, rep.until.days, 0
-        series.append((rule.kind, anchor, rule.target.months, rule.target.days,
-                       rep.every.months, rep.every.days, until_anchor, until_m, until_d, count,
-                       e.months, e.days, lt.months, lt.days, rule.roles))
+        series.append(
+            (
+                rule.kind,
+                anchor,
+                rule.target.months,
+                rule.target.days,
+                rep.every.months,
+                rep.every.days,
+                until_anchor,
+                until_m,
+                until_d,
+                count,
+                e.months,
+                e.days,
+                lt.months,
+                lt.days,
+                rule.roles,
+            )
+        )
     group: _Group | None = None
     if package.cadence is CadenceKind.GROUP and package.group is not None:
         g = package.group
@@ -190,15 +217,29 @@ def _compile(package: PackageVersion) -> _Compiled:
 _fromordinal = date.fromordinal
 
 
+# Month arithmetic is the costliest step and children share birth dates (about 60,000 a year in
+# Denmark, 366 possible days), so (ordinal, months) results are memoised; bounded so a long-running
+# process cannot grow it without limit.
+_MONTH_SHIFTS: dict[tuple[int, int], int] = {}
+_MONTH_SHIFTS_LIMIT = 200_000
+
+
 def _shift(ordinal: int, months: int, days: int) -> int:
     """Ordinal moved by calendar months (clamped to month end), then days."""
     if months:
-        d = _fromordinal(ordinal)
-        index = d.month - 1 + months
-        year = d.year + index // 12
-        month = index % 12 + 1
-        last = days_in_month(year, month)
-        ordinal = date(year, month, d.day if d.day <= last else last).toordinal()
+        key = (ordinal, months)
+        shifted = _MONTH_SHIFTS.get(key)
+        if shifted is None:
+            d = _fromordinal(ordinal)
+            index = d.month - 1 + months
+            year = d.year + index // 12
+            month = index % 12 + 1
+            last = days_in_month(year, month)
+            shifted = date(year, month, d.day if d.day <= last else last).toordinal()
+            if len(_MONTH_SHIFTS) >= _MONTH_SHIFTS_LIMIT:
+                _MONTH_SHIFTS.clear()
+            _MONTH_SHIFTS[key] = shifted
+        ordinal = shifted
     return ordinal + days
 
 
@@ -206,8 +247,7 @@ def _anchor_ordinals(anchors: ChildAnchors) -> tuple[int | None, ...]:
     due = anchors.due_date.toordinal()
     birth = anchors.birth_date.toordinal() if anchors.birth_date is not None else due
     discharge = anchors.discharge_date.toordinal() if anchors.discharge_date is not None else birth
-    rest = (anchors.enrollment_date, anchors.daycare_start, anchors.kindergarten_start,
-            anchors.school_start)
+    rest = (anchors.enrollment_date, anchors.daycare_start, anchors.kindergarten_start, anchors.school_start)
     return (due, birth, discharge, *(d.toordinal() if d is not None else None for d in rest))
 
 
@@ -253,8 +293,7 @@ def generate_schedule(
             continue
         emit(kind, 1, _shift(a, tm, td), _shift(a, em, ed), _shift(a, lm, ld), roles)
 
-    for (kind, ai, sm, sd, vm, vd, ui, um, ud, count,
-         em, ed, lm, ld, roles) in compiled.series:
+    for kind, ai, sm, sd, vm, vd, ui, um, ud, count, em, ed, lm, ld, roles in compiled.series:
         a = ords[ai]
         if a is None:
             continue
@@ -326,31 +365,54 @@ def reanchor(
             continue
         new = by_key.get(key)
         if new is None:
-            changes.append(VisitChange(ChangeAction.CANCEL, old.kind, old.sequence,
-                                       old.target_date, old.earliest, old.latest, (),
-                                       REASON_NOT_IN_SCHEDULE))
-        elif (new.target_date, new.earliest, new.latest) != (
-            old.target_date, old.earliest, old.latest
-        ):
-            changes.append(VisitChange(ChangeAction.MOVE, new.kind, new.sequence,
-                                       new.target_date, new.earliest, new.latest, new.roles,
-                                       REASON_MOVED, new.window_extended))
+            changes.append(
+                VisitChange(
+                    ChangeAction.CANCEL,
+                    old.kind,
+                    old.sequence,
+                    old.target_date,
+                    old.earliest,
+                    old.latest,
+                    (),
+                    REASON_NOT_IN_SCHEDULE,
+                )
+            )
+        elif (new.target_date, new.earliest, new.latest) != (old.target_date, old.earliest, old.latest):
+            changes.append(
+                VisitChange(
+                    ChangeAction.MOVE,
+                    new.kind,
+                    new.sequence,
+                    new.target_date,
+                    new.earliest,
+                    new.latest,
+                    new.roles,
+                    REASON_MOVED,
+                    new.window_extended,
+                )
+            )
     for new in fresh:
         if (new.kind, new.sequence) not in known:
-            changes.append(VisitChange(ChangeAction.ADD, new.kind, new.sequence,
-                                       new.target_date, new.earliest, new.latest, new.roles,
-                                       REASON_ADDED, new.window_extended))
+            changes.append(
+                VisitChange(
+                    ChangeAction.ADD,
+                    new.kind,
+                    new.sequence,
+                    new.target_date,
+                    new.earliest,
+                    new.latest,
+                    new.roles,
+                    REASON_ADDED,
+                    new.window_extended,
+                )
+            )
     return tuple(changes)
 
 
-def visits_to_cancel_on_end(
-    existing: Sequence[ExistingVisit], end_date: date
-) -> tuple[ExistingVisit, ...]:
+def visits_to_cancel_on_end(existing: Sequence[ExistingVisit], end_date: date) -> tuple[ExistingVisit, ...]:
     """Ending an enrolment on `end_date` cancels its planned visits targeted after that day.
 
     Visits on or before the end date stay as they are (a visit planned for the last day may still
     happen), and done, missed or cancelled visits are never touched.
     """
-    return tuple(
-        v for v in existing if v.status == VisitStatus.PLANNED and v.target_date > end_date
-    )
+    return tuple(v for v in existing if v.status == VisitStatus.PLANNED and v.target_date > end_date)

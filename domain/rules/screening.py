@@ -267,9 +267,7 @@ def score_screening(
         number = index + 1
         # bool is an int subclass; a JSON true/false is not an answer position.
         if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position <= top:
-            errors.append(
-                FieldError(f"items.{index}", f"item {number} must be between 0 and {top}")
-            )
+            errors.append(FieldError(f"items.{index}", f"item {number} must be between 0 and {top}"))
             continue
         scores.append(top - position if number in definition.reverse_items else position)
     if errors:

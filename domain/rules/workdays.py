@@ -42,9 +42,7 @@ class WorkingDayCalendar:
     # has been precomputed of it.
     _closed: set[int] = field(default_factory=set, init=False, repr=False, compare=False)
     _years: set[int] = field(default_factory=set, init=False, repr=False, compare=False)
-    _span: list[int] = field(
-        default_factory=lambda: [0, -1], init=False, repr=False, compare=False
-    )
+    _span: list[int] = field(default_factory=lambda: [0, -1], init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for month, day in self.extra_closed_days:
@@ -129,9 +127,7 @@ class WorkingDayCalendar:
         documented choice (the schedule engine extends the window to the next working day and marks
         the visit `window_extended`).
         """
-        found = self.nearest_working_ordinal(
-            target.toordinal(), earliest.toordinal(), latest.toordinal()
-        )
+        found = self.nearest_working_ordinal(target.toordinal(), earliest.toordinal(), latest.toordinal())
         return None if found is None else date.fromordinal(found)
 
     def next_working_day(self, day: date) -> date:
@@ -156,11 +152,7 @@ class WorkingDayCalendar:
         """Every closed weekday of `year` (public holidays and extra closed days), for display."""
         self._load_years(year, year)
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-        return frozenset(
-            date.fromordinal(o)
-            for o in self._closed
-            if first <= o <= last and not _is_weekend_ordinal(o)
-        )
+        return frozenset(date.fromordinal(o) for o in self._closed if first <= o <= last and not _is_weekend_ordinal(o))
 
 
 #: The calendar used when a caller does not pass one.
@@ -183,9 +175,7 @@ def nearest_working_day_within(
     return calendar.nearest_working_day_within(target, earliest, latest)
 
 
-def add_working_days(
-    day: date, count: int, *, calendar: WorkingDayCalendar = DEFAULT_CALENDAR
-) -> date:
+def add_working_days(day: date, count: int, *, calendar: WorkingDayCalendar = DEFAULT_CALENDAR) -> date:
     """Move `count` working days from `day` (negative counts move backwards)."""
     return calendar.add_working_days(day, count)
 

@@ -31,9 +31,7 @@ def definition(**changes: Any) -> dict[str, Any]:
         "target_group_en": "Families with sleep problems",
         "legal_basis": [{"valid_from": "2007-01-01", "text": "Sundhedsloven § 122"}],
         "cadence": "fixed",
-        "visits": [
-            {"kind": "sleep_visit", "anchor": "enrollment", "target": "1w", "window": ["0d", "2w"]}
-        ],
+        "visits": [{"kind": "sleep_visit", "anchor": "enrollment", "target": "1w", "window": ["0d", "2w"]}],
     }
     base.update(changes)
     return base
@@ -126,22 +124,26 @@ def test_a_bad_definition_lists_every_field_at_fault() -> None:
         package_from_mapping(bad)
     fields = {e.field for e in excinfo.value.errors}
     assert {
-        "code", "level_min", "roles.1", "cadence", "visits.0.anchor", "visits.0.target",
-        "visits.0.window", "visits.1.window",
+        "code",
+        "level_min",
+        "roles.1",
+        "cadence",
+        "visits.0.anchor",
+        "visits.0.target",
+        "visits.0.window",
+        "visits.1.window",
     } <= fields
 
 
 def test_a_series_needs_either_an_end_or_a_count() -> None:
-    visit = {"kind": "weekly", "anchor": "birth", "start": "0d", "every": "1w",
-             "tolerance": ["-1d", "1d"]}
+    visit = {"kind": "weekly", "anchor": "birth", "start": "0d", "every": "1w", "tolerance": ["-1d", "1d"]}
     with pytest.raises(ValidationFailed) as excinfo:
         package_from_mapping(definition(visits=[visit]))
     assert excinfo.value.errors[0].field == "visits.0.until"
 
 
 def test_a_series_must_move_forward() -> None:
-    visit = {"kind": "weekly", "anchor": "birth", "start": "0d", "every": "0d", "count": 3,
-             "tolerance": ["0d", "0d"]}
+    visit = {"kind": "weekly", "anchor": "birth", "start": "0d", "every": "0d", "count": 3, "tolerance": ["0d", "0d"]}
     with pytest.raises(ValidationFailed) as excinfo:
         package_from_mapping(definition(visits=[visit]))
     assert [e.field for e in excinfo.value.errors] == ["visits.0.every"]

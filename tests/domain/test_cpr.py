@@ -78,9 +78,7 @@ def test_fictional_numbers_outside_the_cpr_range_are_refused() -> None:
     st.integers(min_value=0, max_value=499),
     st.booleans(),
 )
-def test_fictional_numbers_round_trip_through_parse_and_format(
-    born: date, serial: int, female: bool
-) -> None:
+def test_fictional_numbers_round_trip_through_parse_and_format(born: date, serial: int, female: bool) -> None:
     number = fictional_cpr(born, serial, female=female)
     parsed = parse_cpr(format_cpr(number))
     assert parsed.number == number

@@ -26,8 +26,13 @@ from tests.domain.strategies import PROPERTY
 
 CRITERIA = load_default_criteria()
 FACT_CODES = sorted(CRITERIA.fact_codes())
-MTB_FACTORS = ["parent_experienced_neglect", "single_parent", "socially_isolated",
-               "low_education", "parent_mental_illness"]
+MTB_FACTORS = [
+    "parent_experienced_neglect",
+    "single_parent",
+    "socially_isolated",
+    "low_education",
+    "parent_mental_illness",
+]
 
 
 def suggest(**facts: Any) -> Any:
@@ -59,8 +64,7 @@ def test_a_mothers_group_is_not_suggested_once_the_child_is_past_one() -> None:
 
 
 def test_two_minding_the_baby_factors_in_pregnancy_suggest_minding_the_baby() -> None:
-    result = suggest(risk_factors=frozenset({"single_parent", "socially_isolated"}),
-                     gestational_week=24)
+    result = suggest(risk_factors=frozenset({"single_parent", "socially_isolated"}), gestational_week=24)
     assert result.suggested_level is InterventionLevel.TARGETED
     mtb = next(s for s in result.packages if s.code == "minding_the_baby")
     assert [r.criterion for r in mtb.reasons] == ["vulnerable_parents_in_pregnancy"]
@@ -73,8 +77,7 @@ def test_one_minding_the_baby_factor_alone_is_not_enough() -> None:
 
 
 def test_a_mothers_epds_above_the_cutoff_suggests_level_2() -> None:
-    score = score_screening(instrument="EPDS", respondent="mother",
-                            items=[0, 1, 2, 3, 0, 1, 2, 3, 3, 3])  # total 11
+    score = score_screening(instrument="EPDS", respondent="mother", items=[0, 1, 2, 3, 0, 1, 2, 3, 3, 3])  # total 11
     fact = ScreeningFact(score.instrument, score.respondent, score.total, frozenset(score.flags))
     result = suggest(screenings=(fact,))
     assert result.suggested_level is InterventionLevel.NEEDS_BASED
@@ -114,8 +117,12 @@ def test_a_placed_child_is_suggested_level_4_and_the_yearly_follow_up() -> None:
 
 
 def test_chronic_illness_and_serious_life_events_are_level_3() -> None:
-    for factor in ("child_chronic_illness_or_handicap", "serious_life_event",
-                   "birth_complications", "attachment_concern"):
+    for factor in (
+        "child_chronic_illness_or_handicap",
+        "serious_life_event",
+        "birth_complications",
+        "attachment_concern",
+    ):
         assert suggest(risk_factors=frozenset({factor})).suggested_level == 3
 
 
@@ -123,9 +130,17 @@ def test_every_default_trigger_in_the_domain_has_a_criterion() -> None:
     fired: set[str] = set()
     for factor in FACT_CODES:
         fired.update(suggest(risk_factors=frozenset({factor})).fired)
-    assert {"depression_symptoms", "depression_diagnosed", "substance_use",
-            "chronic_illness_or_handicap", "serious_life_event", "measures_or_placement",
-            "parent_mental_illness", "attachment_concern", "birth_complications"} <= fired
+    assert {
+        "depression_symptoms",
+        "depression_diagnosed",
+        "substance_use",
+        "chronic_illness_or_handicap",
+        "serious_life_event",
+        "measures_or_placement",
+        "parent_mental_illness",
+        "attachment_concern",
+        "birth_complications",
+    } <= fired
 
 
 def test_the_default_criteria_round_trip_through_a_mapping() -> None:
@@ -154,21 +169,25 @@ def test_an_unknown_package_code_is_checked_against_the_catalog() -> None:
 
 def test_malformed_conditions_are_reported_by_path() -> None:
     mapping = criteria_to_mapping(CRITERIA)
-    mapping["criteria"][2]["when"] = {"all_of": [{"min_count": 9, "of": ["single_parent"]},
-                                                 {"screening": "EPDS"}]}
+    mapping["criteria"][2]["when"] = {"all_of": [{"min_count": 9, "of": ["single_parent"]}, {"screening": "EPDS"}]}
     mapping["criteria"][3]["level"] = 7
     with pytest.raises(ValidationFailed) as excinfo:
         criteria_from_mapping(mapping)
     assert {e.field for e in excinfo.value.errors} == {
-        "criteria.2.when.all_of.0.min_count", "criteria.2.when.all_of.1", "criteria.3.level",
+        "criteria.2.when.all_of.0.min_count",
+        "criteria.2.when.all_of.1",
+        "criteria.3.level",
     }
 
 
 def test_posted_facts_are_validated() -> None:
     facts = child_facts_from_mapping(
-        {"risk_factors": ["single_parent"], "screenings": [
-            {"instrument": "ADBB", "respondent": "child", "total": 6, "flags": ["above_cutoff"]}],
-         "designated_area": True, "age_days": 40},
+        {
+            "risk_factors": ["single_parent"],
+            "screenings": [{"instrument": "ADBB", "respondent": "child", "total": 6, "flags": ["above_cutoff"]}],
+            "designated_area": True,
+            "age_days": 40,
+        },
         CRITERIA,
     )
     assert facts.risk_factors == {"single_parent"} and facts.screenings[0].total == 6
@@ -211,8 +230,14 @@ def _worse(fact: ScreeningFact, extra: int, flags: frozenset[str]) -> ScreeningF
 @given(facts=child_facts, factor=st.sampled_from(FACT_CODES))
 def test_adding_a_risk_factor_never_lowers_the_suggestion(facts: ChildFacts, factor: str) -> None:
     before = evaluate_eligibility(facts, CRITERIA)
-    more = ChildFacts(facts.risk_factors | {factor}, facts.screenings, facts.housing_area,
-                      facts.designated_area, facts.age_days, facts.gestational_week)
+    more = ChildFacts(
+        facts.risk_factors | {factor},
+        facts.screenings,
+        facts.housing_area,
+        facts.designated_area,
+        facts.age_days,
+        facts.gestational_week,
+    )
     after = evaluate_eligibility(more, CRITERIA)
     assert after.suggested_level >= before.suggested_level
     assert set(before.fired) <= set(after.fired)
@@ -220,8 +245,13 @@ def test_adding_a_risk_factor_never_lowers_the_suggestion(facts: ChildFacts, fac
 
 
 @PROPERTY
-@given(facts=child_facts, new=screening_facts, extra=st.integers(min_value=0, max_value=10),
-       flags=st.frozensets(st.sampled_from(["above_cutoff", "self_harm"])), data=st.data())
+@given(
+    facts=child_facts,
+    new=screening_facts,
+    extra=st.integers(min_value=0, max_value=10),
+    flags=st.frozensets(st.sampled_from(["above_cutoff", "self_harm"])),
+    data=st.data(),
+)
 def test_a_worse_or_added_screening_never_lowers_the_suggestion(
     facts: ChildFacts, new: ScreeningFact, extra: int, flags: frozenset[str], data: st.DataObject
 ) -> None:
@@ -233,8 +263,14 @@ def test_a_worse_or_added_screening_never_lowers_the_suggestion(
         screenings[i] = _worse(screenings[i], extra, flags)
     else:
         screenings = [*facts.screenings, new]
-    worse = ChildFacts(facts.risk_factors, tuple(screenings), facts.housing_area,
-                       facts.designated_area, facts.age_days, facts.gestational_week)
+    worse = ChildFacts(
+        facts.risk_factors,
+        tuple(screenings),
+        facts.housing_area,
+        facts.designated_area,
+        facts.age_days,
+        facts.gestational_week,
+    )
     after = evaluate_eligibility(worse, CRITERIA)
     assert after.suggested_level >= before.suggested_level
     assert set(before.fired) <= set(after.fired)

@@ -48,7 +48,9 @@ def test_a_family_can_step_up_and_down_the_staircase() -> None:
     assert level_on(history, date(2025, 7, 1)) is InterventionLevel.INDICATED
     assert level_on(history, date(2026, 1, 1)) is InterventionLevel.NEEDS_BASED
     assert [s.direction for s in steps(history)] == [
-        StepDirection.UP, StepDirection.UP, StepDirection.DOWN,
+        StepDirection.UP,
+        StepDirection.UP,
+        StepDirection.DOWN,
     ]
     assert steps(history)[2].previous is InterventionLevel.INDICATED
 

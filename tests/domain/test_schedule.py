@@ -102,18 +102,25 @@ def test_the_universal_programme_for_a_child_born_on_a_friday() -> None:
     anchors = ChildAnchors(due_date=date(2025, 3, 10), birth_date=date(2025, 3, 7))
     visits = {v.kind: v for v in generate_schedule(UNIVERSAL, anchors)}
     assert list(visits) == [
-        "pregnancy", "postnatal", "establishment", "months_2_3", "months_4_5", "months_8_10",
+        "pregnancy",
+        "postnatal",
+        "establishment",
+        "months_2_3",
+        "months_4_5",
+        "months_8_10",
         "months_15_18",
     ]
     # Pregnancy: due - 8 weeks = Monday 13 Jan 2025, window gestational week 30-36.
     assert visits["pregnancy"].target_date == date(2025, 1, 13)
     assert (visits["pregnancy"].earliest, visits["pregnancy"].latest) == (
-        date(2024, 12, 30), date(2025, 2, 10),
+        date(2024, 12, 30),
+        date(2025, 2, 10),
     )
     # Postnatal: discharge defaults to the birth date (Fri 7 Mar); target Sat 8 Mar is closed,
     # Friday is 1 day back and Monday 2 ahead, so Friday; the window ends at discharge + 3 days.
     assert (visits["postnatal"].target_date, visits["postnatal"].latest) == (
-        date(2025, 3, 7), date(2025, 3, 10),
+        date(2025, 3, 7),
+        date(2025, 3, 10),
     )
     assert visits["months_15_18"].earliest == date(2026, 6, 7)
     assert visits["months_15_18"].latest == date(2026, 9, 7)
@@ -121,8 +128,7 @@ def test_the_universal_programme_for_a_child_born_on_a_friday() -> None:
 
 def test_a_postnatal_window_over_easter_is_extended_to_the_next_working_day() -> None:
     # Discharged Maundy Thursday 17 April 2025: Thursday to Sunday are all closed.
-    anchors = ChildAnchors(due_date=date(2025, 4, 20), birth_date=date(2025, 4, 16),
-                           discharge_date=date(2025, 4, 17))
+    anchors = ChildAnchors(due_date=date(2025, 4, 20), birth_date=date(2025, 4, 16), discharge_date=date(2025, 4, 17))
     postnatal = by_kind(generate_schedule(UNIVERSAL, anchors), "postnatal")[0]
     assert postnatal.window_extended
     assert postnatal.target_date == postnatal.latest == date(2025, 4, 22)  # Easter Monday closed
@@ -138,16 +144,14 @@ def test_a_calendar_open_on_christmas_eve_can_plan_on_it() -> None:
 
 
 def test_a_family_moving_in_at_three_months_gets_no_pregnancy_or_early_visits() -> None:
-    anchors = ChildAnchors(due_date=date(2025, 3, 10), birth_date=date(2025, 3, 10),
-                           enrollment_date=date(2025, 6, 20))
+    anchors = ChildAnchors(due_date=date(2025, 3, 10), birth_date=date(2025, 3, 10), enrollment_date=date(2025, 6, 20))
     visits = generate_schedule(UNIVERSAL, anchors)
     assert [v.kind for v in visits] == ["months_4_5", "months_8_10", "months_15_18"]
     assert all(v.earliest >= date(2025, 6, 20) for v in visits)
 
 
 def test_a_window_straddling_the_enrolment_date_starts_on_it() -> None:
-    anchors = ChildAnchors(due_date=date(2025, 3, 10), birth_date=date(2025, 3, 10),
-                           enrollment_date=date(2025, 7, 28))
+    anchors = ChildAnchors(due_date=date(2025, 3, 10), birth_date=date(2025, 3, 10), enrollment_date=date(2025, 7, 28))
     months_4_5 = by_kind(generate_schedule(UNIVERSAL, anchors), "months_4_5")[0]
     assert months_4_5.earliest == date(2025, 7, 28)
     assert months_4_5.latest == date(2025, 8, 10)
@@ -160,16 +164,14 @@ def test_the_horizon_leaves_out_visits_whose_window_opens_after_it() -> None:
 
 
 def test_the_level_4_follow_up_is_yearly_from_enrolment_until_age_18() -> None:
-    anchors = ChildAnchors(due_date=date(2020, 5, 1), birth_date=date(2020, 5, 1),
-                           enrollment_date=date(2024, 2, 12))
+    anchors = ChildAnchors(due_date=date(2020, 5, 1), birth_date=date(2020, 5, 1), enrollment_date=date(2024, 2, 12))
     visits = generate_schedule(CATALOG.current("level4_followup"), anchors)
     # 12 Feb 2024, 2025, ..., 2038: the last is before the 18th birthday on 1 May 2038.
     assert [v.sequence for v in visits] == list(range(1, 16))
     assert visits[0].earliest == date(2024, 2, 12)  # first window clipped to the enrolment
     assert visits[-1].latest < date(2038, 5, 1)
     assert all(v.roles == ("caseworker", "health_visitor") for v in visits)
-    assert generate_schedule(CATALOG.current("level4_followup"), anchors,
-                             horizon=date(2026, 6, 1))[-1].sequence == 3
+    assert generate_schedule(CATALOG.current("level4_followup"), anchors, horizon=date(2026, 6, 1))[-1].sequence == 3
 
 
 def test_a_mothers_group_has_8_sessions_every_14_days_from_the_course_start() -> None:
@@ -195,8 +197,7 @@ def test_transition_visits_wait_for_their_anchor() -> None:
     package = CATALOG.current("transitions")
     anchors = ChildAnchors(due_date=date(2024, 1, 10), birth_date=date(2024, 1, 10))
     assert [v.kind for v in generate_schedule(package, anchors)] == ["joint_examination_3_years"]
-    later = ChildAnchors(due_date=date(2024, 1, 10), birth_date=date(2024, 1, 10),
-                         daycare_start=date(2025, 1, 6))
+    later = ChildAnchors(due_date=date(2024, 1, 10), birth_date=date(2024, 1, 10), daycare_start=date(2025, 1, 6))
     daycare = by_kind(generate_schedule(package, later), "transition_daycare")[0]
     assert daycare.target_date == date(2024, 12, 30)
     assert daycare.roles == ("health_visitor", "pedagogue")
@@ -225,7 +226,12 @@ def test_a_known_birth_date_moves_planned_visits_but_not_done_ones() -> None:
     stored = existing(old, [VisitStatus.DONE] + [VisitStatus.PLANNED] * (len(old) - 1))
     changes = reanchor(stored, UNIVERSAL, after)
     assert {c.kind for c in changes} == {
-        "postnatal", "establishment", "months_2_3", "months_4_5", "months_8_10", "months_15_18",
+        "postnatal",
+        "establishment",
+        "months_2_3",
+        "months_4_5",
+        "months_8_10",
+        "months_15_18",
     }
     assert all(c.action is ChangeAction.MOVE for c in changes)
     assert "pregnancy" not in {c.kind for c in changes}
@@ -244,8 +250,15 @@ def test_a_planned_visit_the_new_schedule_lacks_is_cancelled_with_a_reason() -> 
 
 def test_ending_an_enrolment_cancels_only_its_future_planned_visits() -> None:
     old = generate_schedule(UNIVERSAL, ChildAnchors(due_date=date(2025, 3, 10)))
-    statuses = [VisitStatus.DONE, VisitStatus.MISSED, VisitStatus.PLANNED, VisitStatus.PLANNED,
-                VisitStatus.CANCELLED, VisitStatus.PLANNED, VisitStatus.DONE]
+    statuses = [
+        VisitStatus.DONE,
+        VisitStatus.MISSED,
+        VisitStatus.PLANNED,
+        VisitStatus.PLANNED,
+        VisitStatus.CANCELLED,
+        VisitStatus.PLANNED,
+        VisitStatus.DONE,
+    ]
     stored = existing(old, statuses)
     end = old[3].target_date
     to_cancel = visits_to_cancel_on_end(stored, end)
@@ -257,9 +270,7 @@ def test_ending_an_enrolment_cancels_only_its_future_planned_visits() -> None:
 
 @PROPERTY
 @given(code=st.sampled_from(PLANNED_CODES), anchors=child_anchors())
-def test_no_visit_falls_outside_its_window_or_on_a_closed_day(
-    code: str, anchors: ChildAnchors
-) -> None:
+def test_no_visit_falls_outside_its_window_or_on_a_closed_day(code: str, anchors: ChildAnchors) -> None:
     for v in schedule_for(code, anchors):
         assert v.earliest <= v.target_date <= v.latest
         assert not closed(v.target_date)
@@ -278,11 +289,12 @@ def test_visits_are_sorted_and_never_duplicated(code: str, anchors: ChildAnchors
 
 
 @PROPERTY
-@given(code=st.sampled_from(PLANNED_CODES), anchors=child_anchors(enrolled=True),
-       horizon_days=st.integers(min_value=-100, max_value=2000))
-def test_a_horizon_only_drops_visits_opening_after_it(
-    code: str, anchors: ChildAnchors, horizon_days: int
-) -> None:
+@given(
+    code=st.sampled_from(PLANNED_CODES),
+    anchors=child_anchors(enrolled=True),
+    horizon_days=st.integers(min_value=-100, max_value=2000),
+)
+def test_a_horizon_only_drops_visits_opening_after_it(code: str, anchors: ChildAnchors, horizon_days: int) -> None:
     horizon = anchors.due_date + timedelta(days=horizon_days)
     full = schedule_for(code, anchors)
     cut = generate_schedule(CATALOG.current(code), anchors, horizon=horizon)
@@ -340,13 +352,15 @@ def test_reanchoring_moves_only_planned_visits(
     package = CATALOG.current(code)
     old = generate_schedule(package, before)
     assume(old)
-    statuses = data.draw(st.lists(st.sampled_from(list(VisitStatus)), min_size=len(old),
-                                  max_size=len(old)))
+    statuses = data.draw(st.lists(st.sampled_from(list(VisitStatus)), min_size=len(old), max_size=len(old)))
     stored = existing(old, statuses)
     after = ChildAnchors(
-        due_date=before.due_date, birth_date=before.due_date + timedelta(days=shift),
-        discharge_date=None, enrollment_date=before.enrollment_date,
-        daycare_start=before.daycare_start, kindergarten_start=before.kindergarten_start,
+        due_date=before.due_date,
+        birth_date=before.due_date + timedelta(days=shift),
+        discharge_date=None,
+        enrollment_date=before.enrollment_date,
+        daycare_start=before.daycare_start,
+        kindergarten_start=before.kindergarten_start,
         school_start=before.school_start,
     )
     changes = reanchor(stored, package, after)

@@ -21,9 +21,7 @@ def test_epds_reverse_scores_items_3_and_5_to_10() -> None:
     # position:  0  1  2  3  0  1  2  3  3  3
     # reversed?  n  n  y  n  y  y  y  y  y  y
     # score:     0  1  1  3  3  2  1  0  0  0   -> total 11
-    score = score_screening(
-        instrument="EPDS", respondent="mother", items=[0, 1, 2, 3, 0, 1, 2, 3, 3, 3]
-    )
+    score = score_screening(instrument="EPDS", respondent="mother", items=[0, 1, 2, 3, 0, 1, 2, 3, 3, 3])
     assert score.item_scores == (0, 1, 1, 3, 3, 2, 1, 0, 0, 0)
     assert score.total == 11
     assert score.cutoff == 11
@@ -57,9 +55,7 @@ def test_fathers_have_a_lower_epds_cutoff_than_mothers() -> None:
 
 def test_gotland_sums_13_items_without_reversal() -> None:
     # 0+1+2+3 three times plus 0 = 18 >= 13.
-    score = score_screening(
-        instrument="GOTLAND", respondent="father", items=[0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0]
-    )
+    score = score_screening(instrument="GOTLAND", respondent="father", items=[0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0])
     assert score.total == 18
     assert score.flags == ("above_cutoff",)
 
@@ -73,18 +69,14 @@ def test_adbb_flags_sustained_withdrawal_from_a_total_of_5() -> None:
 
 def test_cutoffs_are_configurable() -> None:
     strict = Cutoffs(adbb=4)
-    score = score_screening(
-        instrument="ADBB", respondent="child", items=[1, 0, 1, 0, 1, 0, 1, 0], cutoffs=strict
-    )
+    score = score_screening(instrument="ADBB", respondent="child", items=[1, 0, 1, 0, 1, 0, 1, 0], cutoffs=strict)
     assert score.flags == ("above_cutoff",) and score.cutoff == 4
 
 
 def test_an_item_out_of_range_names_the_item() -> None:
     with pytest.raises(ValidationFailed) as excinfo:
         score_screening(instrument="EPDS", respondent="mother", items=[0] * 9 + [4])
-    assert [(e.field, e.message) for e in excinfo.value.errors] == [
-        ("items.9", "item 10 must be between 0 and 3")
-    ]
+    assert [(e.field, e.message) for e in excinfo.value.errors] == [("items.9", "item 10 must be between 0 and 3")]
 
 
 def test_every_bad_item_is_reported() -> None:

@@ -65,9 +65,7 @@ def test_closing_soon_and_days_overdue() -> None:
     earliest_offset=st.integers(min_value=-60, max_value=60),
     length=st.integers(min_value=0, max_value=60),
 )
-def test_the_sql_cutoffs_agree_with_the_python_state(
-    today: date, earliest_offset: int, length: int
-) -> None:
+def test_the_sql_cutoffs_agree_with_the_python_state(today: date, earliest_offset: int, length: int) -> None:
     earliest = today + timedelta(days=earliest_offset)
     latest = earliest + timedelta(days=length)
     result = visit_state(status=VisitStatus.PLANNED, earliest=earliest, latest=latest, today=today)

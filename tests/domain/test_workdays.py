@@ -41,24 +41,16 @@ def test_a_municipality_can_open_the_extra_closed_days() -> None:
 
 def test_the_nearest_working_day_prefers_the_earlier_on_a_tie() -> None:
     # Saturday 8 March 2025: Friday is 1 day back, Monday 2 days ahead.
-    assert nearest_working_day_within(date(2025, 3, 8), date(2025, 3, 1), date(2025, 3, 31)) == (
-        date(2025, 3, 7)
-    )
+    assert nearest_working_day_within(date(2025, 3, 8), date(2025, 3, 1), date(2025, 3, 31)) == (date(2025, 3, 7))
     # Sunday 9 March: Friday is 2 days back, Monday 1 day ahead.
-    assert nearest_working_day_within(date(2025, 3, 9), date(2025, 3, 1), date(2025, 3, 31)) == (
-        date(2025, 3, 10)
-    )
+    assert nearest_working_day_within(date(2025, 3, 9), date(2025, 3, 1), date(2025, 3, 31)) == (date(2025, 3, 10))
     # Wednesday 5 June 2024 (Constitution Day): Tuesday and Thursday tie; the earlier wins.
-    assert nearest_working_day_within(date(2024, 6, 5), date(2024, 6, 1), date(2024, 6, 30)) == (
-        date(2024, 6, 4)
-    )
+    assert nearest_working_day_within(date(2024, 6, 5), date(2024, 6, 1), date(2024, 6, 30)) == (date(2024, 6, 4))
 
 
 def test_the_nearest_working_day_stays_inside_the_window() -> None:
     # Saturday target, window Saturday..Monday: only Monday qualifies.
-    assert nearest_working_day_within(date(2025, 3, 8), date(2025, 3, 8), date(2025, 3, 10)) == (
-        date(2025, 3, 10)
-    )
+    assert nearest_working_day_within(date(2025, 3, 8), date(2025, 3, 8), date(2025, 3, 10)) == (date(2025, 3, 10))
 
 
 def test_a_window_without_a_working_day_gives_none_not_a_day_outside_it() -> None:
@@ -76,11 +68,7 @@ def test_adding_working_days_skips_easter() -> None:
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)))
 def test_a_working_day_is_never_a_weekend_holiday_or_extra_closed_day(day: date) -> None:
     public = holidays.country_holidays("DK", years=day.year)
-    expected = (
-        day.weekday() < 5
-        and day not in public
-        and (day.month, day.day) not in {(12, 24), (12, 31), (6, 5)}
-    )
+    expected = day.weekday() < 5 and day not in public and (day.month, day.day) not in {(12, 24), (12, 31), (6, 5)}
     assert DEFAULT_CALENDAR.is_working_day(day) == expected
 
 

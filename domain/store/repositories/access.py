@@ -19,6 +19,7 @@ from domain.services.actors import Actor, Role
 from domain.store.tables import (
     CaseloadAssignment,
     Child,
+    Consent,
     Enrollment,
     EnrollmentStaff,
     Family,
@@ -106,3 +107,18 @@ def child_of(session: Session, table: type, row_id: uuid.UUID) -> uuid.UUID | No
     """The child a visit, enrolment, referral or consent belongs to (None when the row is unknown)."""
     column = table.child_id  # type: ignore[attr-defined]
     return session.exec(select(column).where(table.id == row_id)).first()  # type: ignore[attr-defined,no-any-return]
+
+
+HEALTH_DATA_SCOPE = "health_data_to_social"
+
+
+def health_data_shared(session: Session, child_id: uuid.UUID, *, today: date) -> bool:
+    """Whether a recorded consent or legal basis, given and not withdrawn, lets social staff see the
+    child's health-visiting data today."""
+    statement = select(Consent.id).where(
+        Consent.child_id == child_id,
+        Consent.scope == HEALTH_DATA_SCOPE,
+        Consent.given_on <= today,
+        Consent.withdrawn_at.is_(None),  # type: ignore[union-attr]
+    )
+    return session.exec(statement).first() is not None
