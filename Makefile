@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint typecheck e2e bench clean
+.PHONY: run test lint typecheck browser bench clean
 
 $(VENV)/.runtime: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ lint: $(VENV)/.test
 typecheck: $(VENV)/.test
 	$(BIN)/mypy --strict domain/rules domain/errors.py
 
-test: lint typecheck
+# The browser tests need Debian's chromium and axe-core (npm, pinned in tests/e2e/package-lock.json).
+browser: tests/e2e/node_modules/.installed
+	.ci/install-browser.sh
+
+tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.test
