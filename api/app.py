@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     api = create_api(database=database, settings=settings)
     root.mount(API_PREFIX, api)
-    root.mount("/", create_web_app(api_app=api, settings=settings))
+    # The pages call the API in-process with the same request id, so one id follows a click end to end.
+    root.mount("/", create_web_app(api_app=RequestContextMiddleware(api), settings=settings))
     root.add_middleware(RequestContextMiddleware)
     return root
