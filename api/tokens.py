@@ -4,10 +4,11 @@ python-jose's defaults are unsafe, so every token goes through one function, `_v
 does not (or does only loosely) before and after calling `jose.jwt.decode`:
 
 - jose accepts a token with no `exp`, `aud`, `iss` or `sub` unless told to require them; `algorithms` given as a
-  string becomes a substring test (`"S256" in "HS256"`); a string key that happens to be valid JSON is parsed as a
-  key set; base64url segments are decoded leniently (junk characters dropped); it never checks that `iat` is not
-  in the future; it reads the real clock for `exp` and `nbf`; and some malformed claims (`"exp": [1]`,
-  `"exp": 1e400`, deeply nested JSON) escape as TypeError, OverflowError or RecursionError instead of JWTError.
+  string becomes a substring test (`"S256" in "HS256"`); a string key that happens to be JSON is parsed, and an
+  object's values or a list's items become the keys; base64url segments are decoded leniently (junk characters
+  dropped); it never checks that `iat` is not in the future; it reads the real clock for `exp` and `nbf`; and some
+  malformed claims (`"exp": [1]`, `"exp": 1e400`, deeply nested JSON) escape as TypeError, OverflowError or
+  RecursionError instead of JWTError.
 - So we: cap the size, insist on exactly three canonical base64url segments of duplicate-free JSON, allow only the
   header fields `alg`, `typ` and `kid`, pass jose an explicit list of algorithms and an already-constructed key
   object of the right type, require every registered claim ourselves, check them again against `now`, and turn
@@ -137,8 +138,8 @@ class LocalTokenSigner:
         if not isinstance(policy, TokenPolicy):
             raise TypeError("policy must be a TokenPolicy")
         try:
-            # A constructed key object, never the raw string: jose json-parses string keys and would treat a
-            # secret such as '{"a": "b"}' as a key set, or an all-digit secret as an int it cannot use.
+            # A constructed key object, never the raw string: jose json-parses string keys, so a secret that is
+            # JSON such as '{"kid": "abc"}' would become the key set ["abc"], accepting tokens signed with "abc".
             self._key: Any = jwk.construct(key, _LOCAL_ALGORITHM)
         except JOSEError:
             raise ValueError("the signing key cannot be used as an HMAC secret") from None

@@ -311,10 +311,12 @@ def test_a_token_with_a_duplicated_claim_is_refused(signer: LocalTokenSigner) ->
     refused(lambda: signer.verify(hs256_raw(HS_HEADER, payload)), tokens.MSG_MALFORMED)
 
 
-def test_a_signing_key_made_only_of_digits_works() -> None:
-    # jose json-parses string keys: handed this one raw it would make it an int and fail every token.
-    digits = LocalTokenSigner(key="1" * 40, policy=POLICY)
-    assert digits.verify(digits.issue(subject="a", claims={}, lifetime_seconds=60).access_token)["sub"] == "a"
+def test_a_signing_key_that_is_json_is_used_as_it_is() -> None:
+    # jose json-parses string keys: handed this one raw, it would verify with the object's value "kkk…" instead.
+    inner = "k" * 30
+    signer = LocalTokenSigner(key=json.dumps({"kid": inner}), policy=POLICY)
+    assert signer.verify(signer.issue(subject="a", claims={}, lifetime_seconds=60).access_token)["sub"] == "a"
+    refused(lambda: signer.verify(hs256(HS_HEADER, claims(), key=inner)), tokens.MSG_SIGNATURE)
 
 
 def test_a_short_or_asymmetric_signing_key_is_refused() -> None:
@@ -408,10 +410,12 @@ def test_a_jwks_key_whose_alg_is_not_allowed_is_refused() -> None:
     [
         {"kty": "oct", "kid": "idp-1", "k": b64url(b"secret" * 8)},
         {"kty": "EC", "kid": "idp-1", "crv": "P-256", "x": "AA", "y": "AA"},
+        {**jwk_of(rsa_key("idp"), "idp-1"), "kty": "oct"},
+        {**jwk_of(rsa_key("idp"), "idp-1"), "kty": "rsa"},
         {**jwk_of(rsa_key("idp"), "idp-1"), "use": "enc"},
         jwk_of(rsa_key("small", bits=1024), "idp-1"),
     ],
-    ids=["oct", "ec", "use-enc", "rsa-1024"],
+    ids=["oct", "ec", "rsa-numbers-as-oct", "rsa-lowercase", "use-enc", "rsa-1024"],
 )
 def test_a_jwks_key_that_is_not_an_rsa_signing_key_is_refused(entry: dict[str, object]) -> None:
     verifier = ExternalIdentityVerifier(jwks=jwks_of(entry), policy=IDP_POLICY)
