@@ -67,6 +67,7 @@ RULES: dict[tuple[str, str], AccessRule] = {
     ("POST", "/children/{child_id}/consents"): _person(CARE_STAFF, None),
     ("GET", "/children/{child_id}/consents"): _person(CARE_STAFF, None),
     ("POST", "/consents/{consent_id}/withdraw"): _person(CARE_STAFF, None),
+    ("GET", "/consents/{consent_id}"): _person(CARE_STAFF, None),
     # enrolments and visits
     ("POST", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.ENROLLMENTS_WRITE),
     ("GET", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.SCHEDULES_READ),

@@ -58,6 +58,7 @@ def build_world(database: Database) -> World:
             session, code="motalavej", name="Motalavej", designated=True, team_id=world.team_ids["nord"]
         )
         organisation.create_area(session, code="centrum", name="Centrum", team_id=world.team_ids["syd"])
+        daycare = organisation.create_daycare(session, name="Vuggestuen Ringen", area_id=None)
         for username, (roles, team) in STAFF_ROLES.items():
             world.staff[username] = organisation.create_staff(
                 session,
@@ -65,6 +66,7 @@ def build_world(database: Database) -> World:
                 full_name=username.upper(),
                 roles=roles,
                 team_id=world.team_ids[team] if team else None,
+                daycare_id=daycare.id if "pedagogue" in roles else None,
                 password=PASSWORD,
             )
         organisation.create_client(

@@ -106,7 +106,7 @@ def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, toda
 def child_of(session: Session, table: type, row_id: uuid.UUID) -> uuid.UUID | None:
     """The child a visit, enrolment, referral or consent belongs to (None when the row is unknown)."""
     column = table.child_id  # type: ignore[attr-defined]
-    return session.exec(select(column).where(table.id == row_id)).first()  # type: ignore[attr-defined,no-any-return]
+    return session.scalars(select(column).where(table.id == row_id)).first()  # type: ignore[attr-defined,no-any-return]
 
 
 HEALTH_DATA_SCOPE = "health_data_to_social"
