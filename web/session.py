@@ -101,3 +101,12 @@ def sign_in_url(next_path: str) -> str:
 
 SignedInApi = Annotated[Api, Depends(api_for)]
 CsrfChecked = Annotated[None, Depends(check_csrf)]
+
+
+async def current_user(api: SignedInApi) -> dict[str, object]:
+    """Who is signed in (`GET /auth/me`): id, username, roles, team_id — for the layout and the pages."""
+    me: dict[str, object] = await api.get("/auth/me")
+    return me
+
+
+CurrentUser = Annotated[dict[str, object], Depends(current_user)]

@@ -2,6 +2,28 @@
 
 from fastapi import APIRouter
 
-from web.routes import auth
+from web.routes import (
+    admin_pages,
+    auth,
+    child,
+    eligibility_forms,
+    enrollment_forms,
+    group_pages,
+    my_day,
+    report_pages,
+    screening_forms,
+    search,
+)
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    my_day.router,
+    search.router,
+    child.router,
+    screening_forms.router,
+    eligibility_forms.router,
+    enrollment_forms.router,
+    group_pages.router,
+    admin_pages.router,
+    report_pages.router,
+]

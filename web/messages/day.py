@@ -1,0 +1,3 @@
+"""Texts of the day pages."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of the forms pages."""
+
+MESSAGES: dict[str, dict[str, str]] = {}
