@@ -61,6 +61,8 @@ RULES: dict[tuple[str, str], AccessRule] = {
     # health data
     ("POST", "/children/{child_id}/screenings"): _person(frozenset({HV}), Scope.SCREENINGS_WRITE),
     ("GET", "/children/{child_id}/screenings"): _person(CARE_STAFF, Scope.SCREENINGS_READ, health_data=True),
+    ("POST", "/screenings/score"): AccessRule(roles=CARE_STAFF, scope=Scope.SCREENINGS_WRITE),
+    ("GET", "/screenings/instruments"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),
     ("GET", "/children/{child_id}/eligibility"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),
     ("POST", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.LEVELS_WRITE),
     ("GET", "/children/{child_id}/level-decisions"): _person(CARE_STAFF, Scope.ELIGIBILITY_READ),
@@ -71,6 +73,7 @@ RULES: dict[tuple[str, str], AccessRule] = {
     # enrolments and visits
     ("POST", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.ENROLLMENTS_WRITE),
     ("GET", "/children/{child_id}/enrollments"): _person(CARE_STAFF, Scope.SCHEDULES_READ),
+    ("GET", "/enrollments/{enrollment_id}"): _person(CARE_STAFF, Scope.SCHEDULES_READ),
     ("PATCH", "/enrollments/{enrollment_id}"): _person(CARE_STAFF, Scope.ENROLLMENTS_WRITE),
     ("GET", "/children/{child_id}/schedule"): _person(CARE_STAFF | {PED}, Scope.SCHEDULES_READ),
     ("POST", "/children/{child_id}/visits"): _person(CARE_STAFF, Scope.VISITS_WRITE),
@@ -89,6 +92,7 @@ RULES: dict[tuple[str, str], AccessRule] = {
     ("POST", "/children/{child_id}/referrals"): _person(CARE_STAFF, Scope.REFERRALS_WRITE),
     ("GET", "/children/{child_id}/referrals"): _person(CARE_STAFF, Scope.REFERRALS_READ),
     ("PATCH", "/referrals/{referral_id}"): _person(CARE_STAFF, Scope.REFERRALS_WRITE),
+    ("GET", "/referrals/{referral_id}"): _person(CARE_STAFF, Scope.REFERRALS_READ),
     ("POST", "/group-courses"): AccessRule(roles=frozenset({HV}), scope=Scope.GROUPS_WRITE),
     ("GET", "/group-courses"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.GROUPS_READ),
     ("GET", "/group-courses/{course_id}"): _person(CARE_STAFF, Scope.GROUPS_READ),
@@ -101,6 +105,10 @@ RULES: dict[tuple[str, str], AccessRule] = {
     ("GET", "/reports/levels"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
     ("GET", "/reports/group-attendance"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
     ("GET", "/reports/cost-estimate"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/fidelity"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/capacity"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
+    ("GET", "/reports/coverage/children"): _person(CARE_STAFF, Scope.FAMILIES_READ),
+    ("GET", "/reports/fidelity/families"): _person(CARE_STAFF, Scope.FAMILIES_READ),
     # audit
     ("GET", "/audit"): AccessRule(roles=frozenset({AUD})),
 }

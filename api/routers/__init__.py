@@ -14,6 +14,7 @@ from api.routers import (
     families,
     groups,
     referrals,
+    reports,
     screenings,
     visits,
 )
@@ -31,5 +32,6 @@ ROUTERS: list[APIRouter] = [
     calendar.router,
     referrals.router,
     groups.router,
+    reports.router,
     audit_log.router,
 ]
