@@ -338,6 +338,7 @@ def upgrade() -> None:
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('effective_on', sa.Date(), nullable=False),
     sa.Column('decided_by', sa.Uuid(), nullable=True),
+    sa.Column('decided_by_client', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('criteria_version', sa.Integer(), nullable=True),

@@ -72,7 +72,7 @@ def eligibility_out(
     )
 
 
-def decision_out(step: DecisionStep, *, decided_by_client: str | None = None) -> LevelDecisionOut:
+def decision_out(step: DecisionStep) -> LevelDecisionOut:
     d = step.decision
     return LevelDecisionOut(
         id=d.id,
@@ -82,7 +82,7 @@ def decision_out(step: DecisionStep, *, decided_by_client: str | None = None) ->
         direction=step.direction,
         effective_on=d.effective_on,
         decided_by=d.decided_by,
-        decided_by_client=decided_by_client,
+        decided_by_client=d.decided_by_client,
         basis=d.basis,
         reason=d.reason,
         criteria_version=d.criteria_version,
@@ -129,6 +129,7 @@ def decide_level(
         reason=body.reason,
         effective_on=body.effective_on,
         decided_by=actor.id if actor.is_staff else None,
+        decided_by_client=actor.username if actor.is_client else None,
         today=copenhagen_today(),
     )
     uow.audit.record(
@@ -136,7 +137,7 @@ def decide_level(
         person_id=child_id,
         details={"level_decision_id": str(step.decision.id), "level": step.decision.level, "basis": body.basis},
     )
-    result = decision_out(step, decided_by_client=actor.username if actor.is_client else None)
+    result = decision_out(step)
     # No single-decision operation exists: the new decision ends its child's history (oldest first).
     response.headers["Location"] = f"/api/v1/children/{child_id}/level-decisions"
     with_etag(response, result)

@@ -65,6 +65,7 @@ def decide_level(
     reason: str,
     effective_on: date,
     decided_by: uuid.UUID | None,
+    decided_by_client: str | None = None,
     criteria_version: int | None = None,
     fired: list[str] | None = None,
 ) -> LevelDecision:
@@ -76,7 +77,7 @@ def decide_level(
     change = LevelChange(  # validates level, basis and the reason a judgement needs
         effective_on=effective_on,
         level=level,  # type: ignore[arg-type]  # coerced to the enum and checked by LevelChange
-        decided_by=str(decided_by or "system"),
+        decided_by=str(decided_by or decided_by_client or "system"),
         basis=basis,  # type: ignore[arg-type]
         reason=reason.strip(),
     )
@@ -86,6 +87,7 @@ def decide_level(
         level=int(change.level),
         effective_on=effective_on,
         decided_by=decided_by,
+        decided_by_client=decided_by_client,
         basis=change.basis.value,
         reason=reason.strip(),
         criteria_version=criteria_version,
@@ -108,6 +110,7 @@ def decide_level_for_child(
     effective_on: date | None,
     decided_by: uuid.UUID | None,
     today: date,
+    decided_by_client: str | None = None,
 ) -> DecisionStep:
     """A staff member's (or case system's) level decision, effective today unless dated earlier.
 
@@ -139,6 +142,7 @@ def decide_level_for_child(
         reason=reason,
         effective_on=effective,
         decided_by=decided_by,
+        decided_by_client=decided_by_client,
         criteria_version=criteria_version,
         fired=fired,
     )

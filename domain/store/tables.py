@@ -234,6 +234,8 @@ class LevelDecision(Record, table=True):
     level: int = Field(ge=1, le=4)
     effective_on: date
     decided_by: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
+    # An integration client's id when a case system recorded the decision.
+    decided_by_client: str | None = Field(default=None, max_length=100)
     basis: str = Field(max_length=30)  # criteria | professional_judgement
     reason: str = Field(max_length=2000)
     criteria_version: int | None = None
