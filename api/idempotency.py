@@ -18,7 +18,8 @@ from domain.store.repositories import idempotency as repo
 
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _KEPT_HEADERS = ("content-type", "location", "etag")
-_SKIP_PATHS = ("/auth/token",)
+# Answers holding a secret are never stored: the token endpoint and the calendar-feed token.
+_SKIP_PATHS = ("/auth/token", "/calendar-feed")
 PROBLEM_BASE = "https://tidlig-indsats.example/problems/"
 
 

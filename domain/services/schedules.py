@@ -1,15 +1,17 @@
-"""Enrolling a child in a package, re-anchoring its visits, and ending an enrolment."""
+"""A child's schedule: enrolling in a package (or a dry run of it), re-anchoring planned visits when
+anchor dates change, ending an enrolment, and recording a visit done with the screenings given at it."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from domain.errors import Conflict, NotFound, ValidationFailed
+from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from domain.rules.catalog import CadenceKind, PackageVersion
 from domain.rules.schedule import (
     REASON_ENROLMENT_ENDED,
@@ -23,7 +25,10 @@ from domain.rules.schedule import (
 )
 from domain.rules.visit_state import VisitStatus
 from domain.services.catalog import package_version
+from domain.services.screenings import RecordedScreening, record_screening
+from domain.services.visits import VisitDetails, complete_visit, with_staff
 from domain.store.repositories import visits as visit_repo
+from domain.store.repositories.pagination import Page
 from domain.store.tables import Child, Enrollment, EnrollmentStaff, Staff, Visit, VisitStaff, utcnow
 
 
@@ -32,7 +37,15 @@ class EnrollmentResult:
     enrollment: Enrollment | None  # None on a dry run
     package: PackageVersion
     planned: tuple[PlannedVisit, ...]
-    visits: tuple[Visit, ...]  # the stored visits (empty on a dry run)
+    visits: tuple[VisitDetails, ...]  # the stored visits with their staff (empty on a dry run)
+    staff_by_role: dict[str, uuid.UUID]  # who is (or, on a dry run, would be) assigned per role
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentDetails:
+    enrollment: Enrollment
+    package: PackageVersion  # the version the enrolment was made under
+    staff: list[EnrollmentStaff]
 
 
 def anchors_of(child: Child, *, enrollment_date: date | None = None) -> ChildAnchors:
@@ -56,6 +69,9 @@ def _staff_for_roles(
     """The professional per role: those named, and the family's own health visitor by default."""
     chosen = dict(staff_ids)
     for role, staff_id in chosen.items():
+        if role not in package.roles:
+            roles = ", ".join(package.roles)
+            raise ValidationFailed.for_field(f"staff.{role}", f"{package.code} has no role {role} (its roles: {roles})")
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
             raise ValidationFailed.for_field(f"staff.{role}", "No such active staff member")
@@ -77,8 +93,8 @@ def _store_visits(
     staff_by_role: dict[str, uuid.UUID],
 ) -> list[uuid.UUID]:
     now = utcnow()
-    rows = []
-    staff_rows = []
+    rows: list[dict[str, Any]] = []
+    staff_rows: list[dict[str, Any]] = []
     for visit in planned:
         visit_id = uuid.uuid4()
         rows.append(
@@ -149,9 +165,12 @@ def enroll(
     if any(e.package_code == package_code for e in visit_repo.active_enrollments(session, child_id)):
         raise Conflict(f"The child is already enrolled in {package_code}")
     planned = generate_schedule(package, anchors_of(child, enrollment_date=start_date))
-    if dry_run:
-        return EnrollmentResult(enrollment=None, package=package, planned=planned, visits=())
+    # Validated on a dry run too, so a dry run answers exactly what the real one would do.
     staff_by_role = _staff_for_roles(session, child, staff_ids or {}, package)
+    if dry_run:
+        return EnrollmentResult(
+            enrollment=None, package=package, planned=planned, visits=(), staff_by_role=staff_by_role
+        )
     enrollment = Enrollment(
         child_id=child.id,
         package_code=package.code,
@@ -165,8 +184,10 @@ def enroll(
         session.add(EnrollmentStaff(enrollment_id=enrollment.id, staff_id=staff_id, role=role))
     _store_visits(session, child=child, enrollment=enrollment, planned=planned, staff_by_role=staff_by_role)
     session.flush()
-    stored = tuple(visit_repo.visits_of_enrollment(session, enrollment.id))
-    return EnrollmentResult(enrollment=enrollment, package=package, planned=planned, visits=stored)
+    stored = tuple(with_staff(session, visit_repo.visits_of_enrollment(session, enrollment.id)))
+    return EnrollmentResult(
+        enrollment=enrollment, package=package, planned=planned, visits=stored, staff_by_role=staff_by_role
+    )
 
 
 def _existing(visits: list[Visit]) -> list[ExistingVisit]:
@@ -186,12 +207,15 @@ def _existing(visits: list[Visit]) -> list[ExistingVisit]:
 def reanchor_child(session: Session, *, child: Child) -> int:
     """Move the planned visits of every active enrolment to the child's current anchor dates.
 
-    Done, missed and cancelled visits never move. Answers how many visits changed.
+    Done, missed and cancelled visits never move. Only the visits the package itself plans take part:
+    visits added by judgement (an open-cadence GRO visit, an extra visit of another kind) keep their
+    dates. Answers how many visits changed.
     """
     changed = 0
     for enrollment in visit_repo.active_enrollments(session, child.id):
         package = package_version(session, enrollment.package_code, enrollment.package_version)
-        visits = visit_repo.visits_of_enrollment(session, enrollment.id)
+        planned_kinds = set(package.visit_kinds())
+        visits = [v for v in visit_repo.visits_of_enrollment(session, enrollment.id) if v.kind in planned_kinds]
         by_key = {(v.kind, v.sequence): v for v in visits}
         changes = reanchor(_existing(visits), package, anchors_of(child, enrollment_date=enrollment.started_on))
         added: list[PlannedVisit] = []
@@ -241,3 +265,99 @@ def end_enrollment(session: Session, *, enrollment_id: uuid.UUID, end_date: date
     session.add(enrollment)
     session.flush()
     return enrollment
+
+
+# --- reading enrolments --------------------------------------------------------------------------
+
+
+def _details(session: Session, enrollments: list[Enrollment]) -> list[EnrollmentDetails]:
+    staff = visit_repo.staff_of_enrollments(session, [e.id for e in enrollments])
+    return [
+        EnrollmentDetails(
+            enrollment=e,
+            package=package_version(session, e.package_code, e.package_version),
+            staff=staff[e.id],
+        )
+        for e in enrollments
+    ]
+
+
+def get_enrollment(session: Session, enrollment_id: uuid.UUID) -> EnrollmentDetails:
+    """One enrolment with the package version it was made under and its assigned staff."""
+    enrollment = session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("No such enrolment")
+    return _details(session, [enrollment])[0]
+
+
+def enrollments_of_child(
+    session: Session,
+    *,
+    child_id: uuid.UUID,
+    updated_since: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[EnrollmentDetails]:
+    """One page of a child's enrolments, ended ones included, oldest start first."""
+    if session.get(Child, child_id) is None:
+        raise NotFound("No such child")
+    page = visit_repo.enrollments_of_child_page(
+        session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit
+    )
+    return Page(items=_details(session, page.items), next_cursor=page.next_cursor)
+
+
+# --- a visit done, with what was screened at it --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningAtVisit:
+    """A screening given at a visit, as the visit's caller posts it."""
+
+    instrument: str
+    respondent: str
+    items: list[int]
+    administered_on: date | None  # None: the day the visit was done
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedVisit:
+    visit: VisitDetails
+    screenings: tuple[RecordedScreening, ...]
+
+
+def complete_visit_with_screenings(
+    session: Session,
+    *,
+    visit_id: uuid.UUID,
+    done_on: date,
+    performed_by: list[uuid.UUID],
+    screenings: list[ScreeningAtVisit],
+    administered_by: uuid.UUID | None,
+    today: date,
+) -> CompletedVisit:
+    """Record a planned visit as done and score the screenings given at it (each linked to the visit).
+
+    All or nothing: a bad screening is named as `screenings.<n>.<field>` and the visit stays planned.
+    """
+    visit = complete_visit(session, visit_id=visit_id, done_on=done_on, performed_by=performed_by, today=today)
+    recorded: list[RecordedScreening] = []
+    for index, screening in enumerate(screenings):
+        try:
+            recorded.append(
+                record_screening(
+                    session,
+                    child_id=visit.child_id,
+                    instrument=screening.instrument,
+                    respondent=screening.respondent,
+                    items=screening.items,
+                    administered_on=screening.administered_on or done_on,
+                    administered_by=administered_by,
+                    visit_id=visit.id,
+                    today=today,
+                )
+            )
+        except ValidationFailed as exc:
+            errors = [FieldError(f"screenings.{index}.{e.field}", e.message) for e in exc.errors]
+            raise ValidationFailed(f"Screening {index} is invalid: {exc.detail}", errors) from None
+    return CompletedVisit(visit=with_staff(session, [visit])[0], screenings=tuple(recorded))

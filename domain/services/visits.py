@@ -1,21 +1,46 @@
-"""What happens to one visit: done, missed, cancelled, moved, assigned; ad-hoc and urgent visits."""
+"""What happens to one visit: done, missed, cancelled, moved, assigned; ad-hoc and urgent visits;
+a child's schedule and the worklist of visits across children."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from domain.errors import Conflict, NotFound, ValidationFailed
-from domain.rules.catalog import CadenceKind
-from domain.rules.visit_state import VisitStatus
+from domain.rules.catalog import KNOWN_ROLES, CadenceKind
+from domain.rules.visit_state import VisitStatus, overdue_if_latest_before
 from domain.rules.workdays import DEFAULT_CALENDAR
+from domain.services.actors import Actor
 from domain.services.catalog import package_version
 from domain.store.repositories import visits as visit_repo
+from domain.store.repositories import worklists
+from domain.store.repositories.access import visible_children
+from domain.store.repositories.pagination import Page
 from domain.store.tables import Child, Enrollment, Staff, Visit, VisitStaff
 
 URGENT_FOLLOW_UP_KIND = "urgent_follow_up"
+AD_HOC_KIND = "ad_hoc"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDetails:
+    """A visit with the staff assigned to it (and, once done, who performed it)."""
+
+    visit: Visit
+    staff: list[VisitStaff]
+
+
+def with_staff(session: Session, visits: list[Visit]) -> list[VisitDetails]:
+    """Visits with their staff, in one query for any number of visits."""
+    staff = visit_repo.staff_of_visits(session, [v.id for v in visits])
+    return [VisitDetails(visit=v, staff=sorted(staff[v.id], key=lambda s: (s.role, str(s.staff_id)))) for v in visits]
+
+
+def visit_details(session: Session, visit_id: uuid.UUID) -> VisitDetails:
+    return with_staff(session, [get_visit(session, visit_id)])[0]
 
 
 def get_visit(session: Session, visit_id: uuid.UUID) -> Visit:
@@ -32,10 +57,14 @@ def _open(visit: Visit) -> None:
 
 def _check_staff(session: Session, staff_ids: list[uuid.UUID], field_name: str) -> list[Staff]:
     found = []
+    if len(set(staff_ids)) != len(staff_ids):
+        raise ValidationFailed.for_field(field_name, "A staff member is named twice")
     for index, staff_id in enumerate(staff_ids):
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
             raise ValidationFailed.for_field(f"{field_name}.{index}", "No such active staff member")
+        if not KNOWN_ROLES & set(staff.roles):
+            raise ValidationFailed.for_field(f"{field_name}.{index}", f"{staff.username} does not make visits")
         found.append(staff)
     return found
 
@@ -92,6 +121,8 @@ def reschedule_visit(
     """Move a planned visit (outside its window only with a reason) and/or change who is assigned."""
     visit = get_visit(session, visit_id)
     _open(visit)
+    if target_date is None and staff_ids is None:
+        raise ValidationFailed.for_field("target_date", "Send a new target_date, new staff_ids, or both")
     if target_date is not None:
         outside = not (visit.earliest <= target_date <= visit.latest)
         if outside and not (reason and reason.strip()):
@@ -204,3 +235,62 @@ def visit_staff(session: Session, visit_ids: list[uuid.UUID]) -> dict[uuid.UUID,
 
 def visits_of_child(session: Session, child_id: uuid.UUID) -> list[Visit]:
     return visit_repo.visits_of_child(session, child_id)
+
+
+def schedule_of_child(
+    session: Session, *, child_id: uuid.UUID, updated_since: datetime | None, cursor: str | None, limit: int
+) -> Page[VisitDetails]:
+    """One page of all a child's visits (every enrolment and ad hoc), by target date."""
+    if session.get(Child, child_id) is None:
+        raise NotFound("No such child")
+    page = visit_repo.visits_of_child_page(
+        session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit
+    )
+    return Page(items=with_staff(session, page.items), next_cursor=page.next_cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistCriteria:
+    """What a worklist asks for; every criterion is optional and they combine with AND."""
+
+    staff_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    statuses: tuple[str, ...] = ()
+    overdue: bool | None = None
+    area: str | None = None
+    child_id: uuid.UUID | None = None
+    updated_since: datetime | None = None
+
+
+def visit_worklist(
+    session: Session, *, actor: Actor, criteria: WorklistCriteria, today: date, cursor: str | None, limit: int
+) -> Page[VisitDetails]:
+    """The visits of the children `actor` may see that match `criteria`: urgent first, then by target date.
+
+    `overdue=True` keeps planned visits whose window closed (the one definition in `visit_state`);
+    `overdue=False` leaves them out.
+    """
+    if criteria.from_date and criteria.to_date and criteria.from_date > criteria.to_date:
+        raise ValidationFailed.for_field("from", "from must be on or before to")
+    for index, status in enumerate(criteria.statuses):
+        if status not in {s.value for s in VisitStatus}:
+            raise ValidationFailed.for_field(f"status.{index}", f"Unknown visit status {status!r}")
+    page = worklists.visits_worklist(
+        session,
+        visible=visible_children(actor, today=today),
+        staff_id=criteria.staff_id,
+        team_id=criteria.team_id,
+        from_date=criteria.from_date,
+        to_date=criteria.to_date,
+        statuses=criteria.statuses,
+        overdue=criteria.overdue,
+        overdue_cutoff=overdue_if_latest_before(today),
+        area_code=criteria.area,
+        child_id=criteria.child_id,
+        updated_since=criteria.updated_since,
+        cursor=cursor,
+        limit=limit,
+    )
+    return Page(items=with_staff(session, page.items), next_cursor=page.next_cursor)

@@ -39,8 +39,9 @@ def list_families(
     if updated_since is not None:
         statement = statement.where(Family.updated_at >= updated_since)
     if area_code:
-        statement = statement.join(HousingArea, col(HousingArea.id) == col(Family.area_id)).where(
-            HousingArea.code == area_code
+        # EXISTS, not a join, for the same reason as in list_children.
+        statement = statement.where(
+            exists().where(col(HousingArea.id) == col(Family.area_id), col(HousingArea.code) == area_code)
         )
     if source_system:
         statement = statement.where(Family.source_system == source_system)
@@ -70,10 +71,13 @@ def list_children(
     if updated_since is not None:
         statement = statement.where(Child.updated_at >= updated_since)
     if area_code:
-        statement = (
-            statement.join(Family, col(Family.id) == col(Child.family_id))
-            .join(HousingArea, col(HousingArea.id) == col(Family.area_id))
-            .where(HousingArea.code == area_code)
+        # EXISTS, not a join: `visible` correlates its own Family subqueries, which a joined Family swallows.
+        statement = statement.where(
+            exists().where(
+                col(Family.id) == col(Child.family_id),
+                col(HousingArea.id) == col(Family.area_id),
+                col(HousingArea.code) == area_code,
+            )
         )
     if name:
         pattern = f"%{name.lower()}%"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from domain.store.repositories.pagination import Page, keyset_page
 from domain.store.tables import CaseloadAssignment, Enrollment, EnrollmentStaff, Visit, VisitStaff
 
 
@@ -16,17 +19,17 @@ def active_enrollments(session: Session, child_id: uuid.UUID) -> list[Enrollment
 
 
 def enrollments_of_child(session: Session, child_id: uuid.UUID) -> list[Enrollment]:
-    statement = select(Enrollment).where(Enrollment.child_id == child_id).order_by(Enrollment.started_on)
+    statement = select(Enrollment).where(Enrollment.child_id == child_id).order_by(col(Enrollment.started_on))
     return list(session.exec(statement))
 
 
 def visits_of_enrollment(session: Session, enrollment_id: uuid.UUID) -> list[Visit]:
-    statement = select(Visit).where(Visit.enrollment_id == enrollment_id).order_by(Visit.target_date)
+    statement = select(Visit).where(Visit.enrollment_id == enrollment_id).order_by(col(Visit.target_date))
     return list(session.exec(statement))
 
 
 def visits_of_child(session: Session, child_id: uuid.UUID) -> list[Visit]:
-    statement = select(Visit).where(Visit.child_id == child_id).order_by(Visit.target_date, Visit.kind)
+    statement = select(Visit).where(Visit.child_id == child_id).order_by(col(Visit.target_date), col(Visit.kind))
     return list(session.exec(statement))
 
 
@@ -54,3 +57,53 @@ def health_visitor_of_family(session: Session, family_id: uuid.UUID) -> uuid.UUI
         .order_by(CaseloadAssignment.starts_on.desc())  # type: ignore[attr-defined]
     )
     return session.exec(statement).first()
+
+
+def staff_of_enrollments(
+    session: Session, enrollment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[EnrollmentStaff]]:
+    result: dict[uuid.UUID, list[EnrollmentStaff]] = {enrollment_id: [] for enrollment_id in enrollment_ids}
+    if not enrollment_ids:
+        return result
+    statement = (
+        select(EnrollmentStaff)
+        .where(col(EnrollmentStaff.enrollment_id).in_(enrollment_ids))
+        .order_by(col(EnrollmentStaff.role), col(EnrollmentStaff.staff_id))
+    )
+    for row in session.exec(statement):
+        result[row.enrollment_id].append(row)
+    return result
+
+
+def enrollments_of_child_page(
+    session: Session, *, child_id: uuid.UUID, updated_since: datetime | None, cursor: str | None, limit: int
+) -> Page[Enrollment]:
+    """A child's enrolments, ended ones included, by start date."""
+    statement: Any = select(Enrollment).where(Enrollment.child_id == child_id)
+    if updated_since is not None:
+        statement = statement.where(col(Enrollment.updated_at) >= updated_since)
+    return keyset_page(
+        session,
+        statement,
+        order_by=[col(Enrollment.started_on), col(Enrollment.id)],
+        key_of=lambda e: (e.started_on, e.id),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def visits_of_child_page(
+    session: Session, *, child_id: uuid.UUID, updated_since: datetime | None, cursor: str | None, limit: int
+) -> Page[Visit]:
+    """A child's visits of every enrolment and ad hoc, by target date."""
+    statement: Any = select(Visit).where(Visit.child_id == child_id)
+    if updated_since is not None:
+        statement = statement.where(col(Visit.updated_at) >= updated_since)
+    return keyset_page(
+        session,
+        statement,
+        order_by=[col(Visit.target_date), col(Visit.id)],
+        key_of=lambda v: (v.target_date, v.id),
+        cursor=cursor,
+        limit=limit,
+    )
