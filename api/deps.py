@@ -18,6 +18,7 @@ from api.authentication import NotAuthenticated, actor_from_feed_token, actor_fr
 from api.policy import AccessRule, rule_for
 from domain.errors import DomainError, Forbidden
 from domain.rules.visit_state import copenhagen_today
+from domain.services import groups
 from domain.services.actors import Actor, Role
 from domain.store.database import Database
 from domain.store.repositories import access
@@ -111,8 +112,8 @@ def _allowed(rule: AccessRule, actor: Actor) -> bool:
     return rule.allows_role(actor.roles)
 
 
-def _refuse(uow: UnitOfWork, person_id: uuid.UUID | None, reason: str) -> Forbidden:
-    uow.audit.record("access", person_id=person_id, outcome="refused", details={"reason": reason})
+def _refuse(uow: UnitOfWork, person_id: uuid.UUID | None, reason: str, **context: str) -> Forbidden:
+    uow.audit.record("access", person_id=person_id, outcome="refused", details={"reason": reason, **context})
     return Forbidden(reason)
 
 
@@ -162,6 +163,17 @@ def authorize(
             and not access.health_data_shared(uow.session, pid, today=today)
         ):
             raise _refuse(uow, pid, "No recorded consent or legal basis lets you see this child's health data")
+    if rule.person_level and "course_id" in path_params and actor.is_staff:
+        # A course is not a person, but it lists persons: the caller must be allowed to see the course.
+        try:
+            course_id = uuid.UUID(str(path_params["course_id"]))
+        except ValueError:
+            course_id = None  # not a UUID: the route's own validation answers 422
+        if course_id is not None:
+            try:
+                groups.assert_course_visible(uow.session, actor, course_id, copenhagen_today())
+            except Forbidden as refused:
+                raise _refuse(uow, None, refused.detail, course_id=str(course_id)) from None
     if rule.person_level:
         action = "read" if request.method in SAFE_METHODS else "write"
         if person_id is not None:

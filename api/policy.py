@@ -101,6 +101,7 @@ RULES: dict[tuple[str, str], AccessRule] = {
         frozenset({HV}), Scope.GROUPS_WRITE
     ),
     # reports: aggregates; drill-down to persons is person-level
+    ("GET", "/reports/housing-areas"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
     ("GET", "/reports/coverage"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
     ("GET", "/reports/levels"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),
     ("GET", "/reports/group-attendance"): AccessRule(roles=CARE_STAFF | {MGR}, scope=Scope.REPORTS_READ),

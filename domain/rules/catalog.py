@@ -77,6 +77,15 @@ KNOWN_ROLES: frozenset[str] = frozenset(
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
 _MAX_OCCURRENCES = 1000
+# No visit is planned more than this far from its anchor (a child's whole course is far shorter), so
+# every date the schedule engine computes stays within the calendar.
+_MAX_SPAN_DAYS = 100 * 366
+
+
+def _span_days(offset: Offset) -> int:
+    """An upper bound of how many days an offset moves a date."""
+    return abs(offset.months) * 31 + abs(offset.days)
+
 
 # Reference anchors used to check that windows hold their target for every month length: the
 # first and last day of every month over a leap-year cycle.
@@ -255,10 +264,14 @@ def _get_offset(value: object, errors: _Errors, path: str) -> Offset | None:
         errors.add(path, "must be an offset text such as 8w, 18m or -3d")
         return None
     try:
-        return parse_offset(value)
+        offset = parse_offset(value)
     except ValueError:
         errors.add(path, f"{value!r} is not an offset; use e.g. 8w, 18m, 1y6m or -3d")
         return None
+    if _span_days(offset) > _MAX_SPAN_DAYS:
+        errors.add(path, "an offset may reach at most 100 years")
+        return None
+    return offset
 
 
 def _get_pair(m: Mapping[str, Any], key: str, errors: _Errors, path: str) -> tuple[Offset, Offset] | None:
@@ -332,6 +345,12 @@ def _parse_visit(m: object, errors: _Errors, path: str, package_roles: tuple[str
             errors.add(f"{path}until", "give either until (with until_anchor) or count, not both")
         elif has_count:
             count = _get_int(m, "count", errors, path, lo=1, hi=_MAX_OCCURRENCES)
+            if (
+                target is not None
+                and every is not None
+                and _span_days(target) + (count - 1) * _span_days(every) > _MAX_SPAN_DAYS
+            ):
+                errors.add(f"{path}count", "the series would reach more than 100 years from its anchor")
         else:
             until = _get_offset(m["until"], errors, f"{path}until")
             ua = m.get("until_anchor", anchor_text)
