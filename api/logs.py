@@ -47,6 +47,9 @@ def configure_logging(level: str) -> None:
     # uvicorn's own access log would duplicate ours and print query strings.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False
+    # httpx logs every URL it calls, query string included (the pages call the API with search terms).
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -64,9 +64,14 @@ def anchors_of(child: Child, *, enrollment_date: date | None = None) -> ChildAnc
 
 
 def _staff_for_roles(
-    session: Session, child: Child, staff_ids: dict[str, uuid.UUID], package: PackageVersion
+    session: Session,
+    child: Child,
+    staff_ids: dict[str, uuid.UUID],
+    package: PackageVersion,
+    enrolled_by: uuid.UUID | None = None,
 ) -> dict[str, uuid.UUID]:
-    """The professional per role: those named, and the family's own health visitor by default."""
+    """The professional per role: those named; by default the family's own health visitor, else the
+    health visitor who enrols the child."""
     chosen = dict(staff_ids)
     for role, staff_id in chosen.items():
         if role not in package.roles:
@@ -79,6 +84,9 @@ def _staff_for_roles(
             raise ValidationFailed.for_field(f"staff.{role}", f"{staff.username} does not have the role {role}")
     if "health_visitor" in package.roles and "health_visitor" not in chosen:
         own = visit_repo.health_visitor_of_family(session, child.family_id)
+        if own is None and enrolled_by is not None:
+            enrolling = session.get(Staff, enrolled_by)
+            own = enrolling.id if enrolling is not None and "health_visitor" in enrolling.roles else None
         if own is not None:
             chosen["health_visitor"] = own
     return chosen
@@ -166,7 +174,7 @@ def enroll(
         raise Conflict(f"The child is already enrolled in {package_code}")
     planned = generate_schedule(package, anchors_of(child, enrollment_date=start_date))
     # Validated on a dry run too, so a dry run answers exactly what the real one would do.
-    staff_by_role = _staff_for_roles(session, child, staff_ids or {}, package)
+    staff_by_role = _staff_for_roles(session, child, staff_ids or {}, package, enrolled_by)
     if dry_run:
         return EnrollmentResult(
             enrollment=None, package=package, planned=planned, visits=(), staff_by_role=staff_by_role
