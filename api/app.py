@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.authentication import build_verifiers
 from api.deps import authorize
+from api.docs import install_docs
 from api.idempotency import IdempotencyMiddleware
 from api.middleware import RequestContextMiddleware
 from api.policy import rule_for
@@ -30,7 +31,7 @@ def create_api(*, database: Database, settings: Settings) -> FastAPI:
         version="1.0.0",
         summary="Early intervention for vulnerable families: levels, visit packages, eligibility and schedules.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served by api/docs.py from a vendored Swagger UI
         redoc_url=None,
         dependencies=[Depends(authorize)],
     )
@@ -38,6 +39,7 @@ def create_api(*, database: Database, settings: Settings) -> FastAPI:
     api.state.settings = settings
     api.state.token_verifiers = build_verifiers(settings)
     install_problem_handlers(api)
+    install_docs(api)
     api.add_middleware(IdempotencyMiddleware)
     for router in ROUTERS:
         api.include_router(router)

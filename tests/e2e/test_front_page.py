@@ -19,3 +19,13 @@ def test_the_front_page_loads_htmx_from_our_own_origin(page: Page, live_server: 
 def test_the_front_page_has_no_serious_accessibility_violations(page: Page, live_server: str) -> None:
     page.goto(live_server + "/")
     assert accessibility_violations(page) == []
+
+
+def test_the_api_documentation_renders_from_our_own_origin(page: Page, live_server: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server + "/api/v1/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    assert "/auth/token" in page.inner_text("#swagger-ui")
+    assert all(url.startswith(live_server) for url in requests), requests
+    screenshot(page, "api_docs")
