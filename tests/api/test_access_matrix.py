@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.policy import AccessRule, rule_for
-from domain.settings import Settings
-from domain.store.database import Database
 from domain.rules.visit_state import copenhagen_today
 from domain.services import groups, referrals, schedules
+from domain.settings import Settings
+from domain.store.database import Database
 from domain.store.tables import Consent, Staff, Visit
 from tests.factories import World, bearer, client_token, make_family, token
 
@@ -24,8 +24,15 @@ STAFF = ("hv1", "hv2", "ft1", "cw1", "mgr1", "admin1", "aud1", "ped1")
 # hv2 is a health visitor of the other team: her role allows person-level operations, but she has no
 # relation to the shared child, so those are refused by the relation check.
 WITHOUT_RELATION = frozenset({"hv2"})
-PERSON_PARAMS = ("{child_id}", "{family_id}", "{visit_id}", "{enrollment_id}", "{referral_id}", "{consent_id}",
-                 "{course_id}")
+PERSON_PARAMS = (
+    "{child_id}",
+    "{family_id}",
+    "{visit_id}",
+    "{enrollment_id}",
+    "{referral_id}",
+    "{consent_id}",
+    "{course_id}",
+)
 CLIENTS = ("case-system", "calendar-only")
 
 
@@ -39,7 +46,9 @@ def _shared_child(world: World) -> Ids:
     referred to cw1, in ped1's daycare with a transitions enrolment, with consent to share health data."""
     today = copenhagen_today()
     with world.database.session(write=True) as session:
-        family, child = make_family(session, birth_date=today - timedelta(days=200), health_visitor=world.staff_id("hv1"))
+        family, child = make_family(
+            session, birth_date=today - timedelta(days=200), health_visitor=world.staff_id("hv1")
+        )
         ped = session.get(Staff, world.staff_id("ped1"))
         assert ped is not None
         child.daycare_id = ped.daycare_id
@@ -47,19 +56,33 @@ def _shared_child(world: World) -> Ids:
         session.add(child)
         session.flush()
         mtb = schedules.enroll(
-            session, child_id=child.id, package_code="minding_the_baby", start_date=today - timedelta(days=100),
-            dry_run=False, staff_ids={"family_therapist": world.staff_id("ft1")},
+            session,
+            child_id=child.id,
+            package_code="minding_the_baby",
+            start_date=today - timedelta(days=100),
+            dry_run=False,
+            staff_ids={"family_therapist": world.staff_id("ft1")},
         )
         schedules.enroll(session, child_id=child.id, package_code="transitions", start_date=today, dry_run=False)
         referral = referrals.create_referral(
-            session, child_id=child.id, target="social_services", reason="test", sent_on=today,
-            referred_by=world.staff_id("hv1"), assigned_staff_id=world.staff_id("cw1"),
+            session,
+            child_id=child.id,
+            target="social_services",
+            reason="test",
+            sent_on=today,
+            referred_by=world.staff_id("hv1"),
+            assigned_staff_id=world.staff_id("cw1"),
         )
         consent = Consent(child_id=child.id, kind="consent", scope="health_data_to_social", given_on=today)
         session.add(consent)
         course = groups.create_course(
-            session, package_code="mothers_group", title="Test", area_code="ringparken", starts_on=today,
-            facilitator_id=world.staff_id("hv1"), location=None,
+            session,
+            package_code="mothers_group",
+            title="Test",
+            area_code="ringparken",
+            starts_on=today,
+            facilitator_id=world.staff_id("hv1"),
+            location=None,
         )
         first_session = groups.sessions_of(session, course.id)[0]
         groups.add_participant(session, course_id=course.id, child_id=child.id, member_id=None, joined_on=today)

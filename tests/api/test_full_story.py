@@ -47,8 +47,7 @@ def test_a_family_goes_from_the_case_system_to_minding_the_baby_visits(client: T
     positions = [2, 2, 1, 1, 1, 1, 1, 2, 2, 3]
     screening = client.post(
         f"/api/v1/children/{child_id}/screenings",
-        json={"instrument": "EPDS", "respondent": "mother", "items": positions,
-              "administered_on": today.isoformat()},
+        json={"instrument": "EPDS", "respondent": "mother", "items": positions, "administered_on": today.isoformat()},
         headers=hv1,
     )
     assert screening.status_code == 201, screening.text
@@ -58,8 +57,14 @@ def test_a_family_goes_from_the_case_system_to_minding_the_baby_visits(client: T
     eligibility = client.get(f"/api/v1/children/{child_id}/eligibility", headers=hv1).json()
     assert eligibility["suggested_level"] >= 3
     assert "vulnerable_parents" in eligibility["fired"]
-    assert any(reason["criterion"] == "depression_symptoms" for p in eligibility["packages"] + eligibility["referrals"]
-               for reason in p["reasons"]) or "depression_symptoms" in eligibility["fired"]
+    assert (
+        any(
+            reason["criterion"] == "depression_symptoms"
+            for p in eligibility["packages"] + eligibility["referrals"]
+            for reason in p["reasons"]
+        )
+        or "depression_symptoms" in eligibility["fired"]
+    )
     decision = client.post(
         f"/api/v1/children/{child_id}/level-decisions",
         json={"level": eligibility["suggested_level"], "basis": "criteria", "reason": "Kriterierne er opfyldt"},
@@ -69,8 +74,7 @@ def test_a_family_goes_from_the_case_system_to_minding_the_baby_visits(client: T
 
     ft1 = str(world.staff_id("ft1"))
     enrolment = {"package_code": "minding_the_baby", "staff": {"family_therapist": ft1}}
-    preview = client.post(f"/api/v1/children/{child_id}/enrollments", json={**enrolment, "dry_run": True},
-                          headers=hv1)
+    preview = client.post(f"/api/v1/children/{child_id}/enrollments", json={**enrolment, "dry_run": True}, headers=hv1)
     assert preview.status_code == 200, preview.text
     planned = preview.json()["visits"]
     assert planned and all(v["id"] is None for v in planned)

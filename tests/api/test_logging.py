@@ -46,8 +46,12 @@ def test_no_cpr_answer_or_token_reaches_the_log(client: TestClient, world: World
     answers = [3, 2, 1, 0, 3, 2, 1, 0, 2, 1]
     client.post(
         f"/api/v1/children/{child.id}/screenings",
-        json={"instrument": "EPDS", "respondent": "mother", "items": answers,
-              "administered_on": copenhagen_today().isoformat()},
+        json={
+            "instrument": "EPDS",
+            "respondent": "mother",
+            "items": answers,
+            "administered_on": copenhagen_today().isoformat(),
+        },
         headers=headers,
     )
     client.post(
