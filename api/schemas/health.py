@@ -67,6 +67,69 @@ class ScreeningRecorded(ScreeningOut):
     )
 
 
+class ScreeningScoreIn(Strict):
+    """A screening to score without storing it: the body of a screening without `administered_on`."""
+
+    instrument: InstrumentCode = Field(description="EPDS, GOTLAND (fathers) or ADBB (observed child)")
+    respondent: RespondentCode = Field(description="Whom the screening is about: mother, father or child")
+    items: list[WholeNumber | None] = Field(
+        max_length=50,
+        description=(
+            "One entry per item in the instrument's order: the POSITION of the chosen answer as printed "
+            "(0 = first option), or null for an item not answered yet, so a form can show a running total."
+        ),
+        examples=[[0, 1, 2, None, None, None, None, None, None, 1]],
+    )
+
+
+class ScreeningScoreOut(BaseModel):
+    instrument: str = Field(examples=["EPDS"])
+    respondent: str = Field(examples=["mother"])
+    total: int = Field(description="The total of the answered items", examples=[4])
+    cutoff: int = Field(description="The cut-off applied: at or above it, above_cutoff", examples=[11])
+    flags: list[str] = Field(
+        description="Flags already certain from the answered items (a running total only grows)",
+        examples=[["self_harm"]],
+    )
+    item_scores: list[int | None] = Field(
+        description="Each item's score after the scoring key (null: not answered)",
+        examples=[[0, 1, 1, None, None, None, None, None, None, 2]],
+    )
+    answered: int = Field(description="How many items are answered", examples=[4])
+    complete: bool = Field(description="Every item is answered", examples=[False])
+
+
+class InstrumentOptionOut(BaseModel):
+    position: int = Field(description="0-based position as printed: what a screening posts", examples=[0])
+    text_da: str = Field(examples=["Lige så meget som jeg altid har kunnet"])
+    text_en: str = Field(examples=["As much as I always could"])
+
+
+class InstrumentItemOut(BaseModel):
+    position: int = Field(description="0-based item number in the instrument's order", examples=[0])
+    text_da: str = Field(examples=["Kunnet le og se det morsomme i tingene"])
+    text_en: str = Field(examples=["Able to laugh and see the funny side of things"])
+    options: list[InstrumentOptionOut] = Field(description="The answers in their printed order")
+
+
+class InstrumentCutoffOut(BaseModel):
+    respondent: str = Field(examples=["mother"])
+    cutoff: int = Field(description="Totals at or above it are flagged above_cutoff", examples=[11])
+
+
+class InstrumentOut(BaseModel):
+    code: str = Field(examples=["EPDS"])
+    title_da: str
+    title_en: str
+    instructions_da: str
+    instructions_en: str
+    observer_rated: bool = Field(description="Filled in by the health visitor observing the child")
+    respondents: list[str] = Field(examples=[["mother", "father"]])
+    max_total: int = Field(examples=[30])
+    cutoffs: list[InstrumentCutoffOut]
+    items: list[InstrumentItemOut]
+
+
 # --- eligibility ---------------------------------------------------------------------------------
 
 
