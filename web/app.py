@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -91,6 +92,11 @@ def _install_error_pages(web: FastAPI) -> None:
             return _message(request, translate("page.not_found"), translate("page.not_found.body"), 404)
         return _message(request, translate("page.error"), str(exc.detail), exc.status_code)
 
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        # A malformed address (e.g. not an id where one belongs) is a page that does not exist.
+        return _message(request, translate("page.not_found"), translate("page.not_found.body"), 404)
+
+    web.add_exception_handler(RequestValidationError, bad_request)
     web.add_exception_handler(SignInRequired, sign_in_required)
     web.add_exception_handler(CsrfRejected, csrf_rejected)
     web.add_exception_handler(ApiError, api_error)

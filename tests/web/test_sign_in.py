@@ -83,3 +83,11 @@ def test_pages_without_a_session_redirect_to_sign_in(client: TestClient, world: 
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in"
+
+
+def test_a_malformed_page_address_answers_a_page_not_json(client: TestClient, world: World) -> None:
+    sign_in(client, "hv1")
+    response = client.get("/children/not-an-id")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Siden findes ikke" in response.text
