@@ -89,8 +89,8 @@ class Api:
     async def get(self, path: str, **params: Any) -> Any:
         return (await self._call("GET", path, params=params)).json()
 
-    async def get_text(self, path: str, **params: Any) -> str:
-        return (await self._call("GET", path, params=params)).text
+    async def get_text(self, path: str, *, headers: dict[str, str] | None = None, **params: Any) -> str:
+        return (await self._call("GET", path, params=params, headers=headers)).text
 
     async def post(self, path: str, body: Any = None, **params: Any) -> Any:
         response = await self._call("POST", path, json=body, params=params)

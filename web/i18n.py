@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from web.messages import common, day, forms
+from web.messages import common, day, forms, reports
 
 DEFAULT_LANGUAGE: Final = "da"
 
 
 def _load() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for module in (common, day, forms):
+    for module in (common, day, forms, reports):
         duplicate = merged.keys() & module.MESSAGES.keys()
         if duplicate:
             raise RuntimeError(f"message keys defined twice: {sorted(duplicate)}")

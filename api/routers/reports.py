@@ -21,6 +21,7 @@ from api.schemas.reports import (
     FamilyFidelityOut,
     FidelityOut,
     GroupAttendanceOut,
+    HousingAreaOut,
     LevelsOut,
 )
 from domain.rules.kpi import MeasureCode, Population
@@ -105,6 +106,17 @@ PopulationParam = Annotated[
     Population | None,
     Query(description="enrolled: children enrolled in the package; resident: every child born in the areas"),
 ]
+
+
+@router.get("/housing-areas", response_model=Page[HousingAreaOut])
+def housing_areas(uow: UnitOfWorkDep) -> Page[HousingAreaOut]:
+    """The housing areas the reports' `area` filter accepts (every area; a short list, one page)."""
+    return Page[HousingAreaOut](
+        items=[
+            HousingAreaOut(code=a.code, name=a.name, designated=a.designated)
+            for a in reports.housing_area_choices(uow.session)
+        ]
+    )
 
 
 @router.get("/coverage", response_model=CoverageOut, responses=CSV_RESPONSE)

@@ -84,6 +84,17 @@ class Disclosed(BaseModel):
         return cls(applied=disclosure.applied, threshold=disclosure.threshold, rule=disclosure.rule)
 
 
+# -- housing areas ----------------------------------------------------------------------------------
+
+
+class HousingAreaOut(BaseModel):
+    """A housing area a report can be filtered by (`area=`)."""
+
+    code: str = Field(examples=["ringparken"])
+    name: str = Field(examples=["Ringparken"])
+    designated: bool = Field(description="A designated area (area-based offers; coverage's default areas)")
+
+
 # -- coverage ---------------------------------------------------------------------------------------
 
 

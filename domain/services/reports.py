@@ -88,6 +88,22 @@ def _shown(value: int, key: Hashable, hidden: Mapping[Any, kpi.Hidden]) -> int |
     return None if key in hidden else value
 
 
+# -- housing areas ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HousingAreaChoice:
+    code: str
+    name: str
+    designated: bool
+
+
+def housing_area_choices(session: Session) -> list[HousingAreaChoice]:
+    """The housing areas a report can be filtered by (`area=`), by name."""
+    rows = report_repo.housing_area_choices(session)
+    return [HousingAreaChoice(code=code, name=name, designated=designated) for code, name, designated in rows]
+
+
 # -- coverage ---------------------------------------------------------------------------------------
 
 

@@ -108,6 +108,14 @@ def housing_areas(session: Session) -> dict[str, bool]:
     return {code: bool(designated) for code, designated in rows}
 
 
+def housing_area_choices(session: Session) -> list[tuple[str, str, bool]]:
+    """Every housing area as (code, name, designated), by name: the choices of a report's area filter."""
+    rows = session.execute(
+        select(HousingArea.code, HousingArea.name, HousingArea.designated).order_by(HousingArea.name, HousingArea.code)
+    )
+    return [(code, name, bool(designated)) for code, name, designated in rows]
+
+
 # -- coverage and measures --------------------------------------------------------------------------
 
 
