@@ -47,11 +47,18 @@ def create_api(*, database: Database, settings: Settings) -> FastAPI:
     return api
 
 
+_checked_routers: set[tuple[int, ...]] = set()
+
+
 def _require_access_rules(api: FastAPI) -> None:
     """Refuse to start with an operation that has no rule in the access matrix.
 
     Operations are read from the OpenAPI document: FastAPI keeps included routers as opaque objects.
+    Building that document is slow, so the check runs once per process and set of routers.
     """
+    key = tuple(id(router) for router in ROUTERS)
+    if key in _checked_routers:
+        return
     missing = [
         f"{method.upper()} {path}"
         for path, operations in api.openapi()["paths"].items()
@@ -60,6 +67,7 @@ def _require_access_rules(api: FastAPI) -> None:
     ]
     if missing:
         raise RuntimeError(f"operations without an access rule in api/policy.py: {', '.join(sorted(missing))}")
+    _checked_routers.add(key)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

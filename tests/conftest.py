@@ -13,7 +13,7 @@ from api.app import create_app
 from domain.settings import Settings
 from domain.store.database import Database
 from tests.databases import TemplateDatabases
-from tests.factories import World, build_world
+from tests.factories import World, load_world
 
 TEST_SIGNING_KEY = "test-signing-key-that-is-long-enough-0123456789"
 
@@ -26,8 +26,9 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateData
 
 
 @pytest.fixture
-def database(databases: TemplateDatabases) -> Iterator[Database]:
-    with databases.fresh() as database:
+def database(databases: TemplateDatabases, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh database; with the test municipality already in it when the test also asks for `world`."""
+    with databases.fresh(with_world="world" in request.fixturenames) as database:
         yield database
 
 
@@ -54,4 +55,4 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def world(database: Database) -> World:
-    return build_world(database)
+    return load_world(database)

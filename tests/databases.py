@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -46,6 +47,7 @@ class TemplateDatabases:
         self.workdir = workdir
         self.postgres_url = configured_url() if is_postgres() else None
         self._template: str | None = None
+        self._world_template: str | None = None
 
     def _admin_engine(self):  # type: ignore[no-untyped-def]
         assert self.postgres_url
@@ -69,10 +71,26 @@ class TemplateDatabases:
             self._template = str(path)
         return self._template
 
+    def world_template(self) -> str:
+        """A template that also holds the test municipality (staff passwords are hashed once, here)."""
+        if self._world_template is None:
+            from tests.factories import build_world
+
+            with self.fresh(keep=True) as database:
+                build_world(database)
+                self._world_template = self._name_of(database)
+        return self._world_template
+
+    @staticmethod
+    def _name_of(database: Database) -> str:
+        """The PostgreSQL database's name, or the SQLite file's path: what `fresh` copies from."""
+        return str(make_url(database.url).database)
+
     @contextmanager
-    def fresh(self) -> Iterator[Database]:
-        """A new database at the latest migration, removed afterwards."""
-        template = self.template()
+    def fresh(self, *, with_world: bool = False, keep: bool = False) -> Iterator[Database]:
+        """A new database at the latest migration (with the test municipality if asked), removed
+        afterwards unless `keep`."""
+        template = self.world_template() if with_world else self.template()
         if self.postgres_url:
             name = f"t_{uuid.uuid4().hex[:16]}"
             engine = self._admin_engine()
@@ -84,8 +102,9 @@ class TemplateDatabases:
                 yield database
             finally:
                 database.dispose()
-                with engine.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                if not keep:
+                    with engine.connect() as connection:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 engine.dispose()
         else:
             path = self.workdir / f"{uuid.uuid4().hex}.sqlite3"
@@ -95,8 +114,13 @@ class TemplateDatabases:
                 yield database
             finally:
                 database.dispose()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                if keep:
+                    # Fold the write-ahead log into the file, so a copy of the file alone is complete.
+                    with closing(sqlite3.connect(path)) as connection:
+                        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                else:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     @contextmanager
     def empty(self) -> Iterator[str]:
@@ -120,8 +144,11 @@ class TemplateDatabases:
                 path.unlink(missing_ok=True)
 
     def drop_template(self) -> None:
-        if self.postgres_url and self._template:
-            engine = self._admin_engine()
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)'))
-            engine.dispose()
+        if not self.postgres_url:
+            return
+        engine = self._admin_engine()
+        with engine.connect() as connection:
+            for name in (self._world_template, self._template):
+                if name:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()

@@ -15,7 +15,7 @@ from domain.rules.visit_state import copenhagen_today
 from domain.services import families, organisation
 from domain.services.actors import ALL_SCOPES
 from domain.store.database import Database
-from domain.store.tables import CaseloadAssignment, Child, Family, Staff
+from domain.store.tables import CaseloadAssignment, Child, Family, Staff, Team
 
 PASSWORD = "correct horse battery staple"
 CLIENT_SECRET = "client-secret-for-tests"
@@ -76,6 +76,17 @@ def build_world(database: Database) -> World:
             session, client_id="calendar-only", name="Calendar", secret=CLIENT_SECRET, scopes=["schedules:read"]
         )
         session.commit()
+    return world
+
+
+def load_world(database: Database) -> World:
+    """The municipality `build_world` made, as found in a database copied from its template."""
+    world = World(database=database)
+    with database.session(write=False) as session:
+        world.team_ids = {team.code: team.id for team in session.exec(select(Team))}
+        world.staff = {staff.username: staff for staff in session.exec(select(Staff))}
+        session.expunge_all()  # keep the loaded rows usable after the session closes
+    assert set(world.staff) >= set(STAFF_ROLES), "the database holds the test municipality"
     return world
 
 
