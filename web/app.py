@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 
 from domain.settings import Settings
 from web.client import ApiError, ApiTransport
-from web.i18n import DEFAULT_LANGUAGE, translate
+from web.i18n import DEFAULT_LANGUAGE, translate, translate_in_context
 from web.rendering import is_htmx, render
 from web.routes import ROUTERS
 from web.session import SESSION_COOKIE, CsrfRejected, SignInRequired, end_session, sign_in_url
@@ -36,7 +36,7 @@ def create_web_app(*, api_app: ASGIApp, settings: Settings) -> FastAPI:
 
     web = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     templates = Jinja2Blocks(directory=WEB_ROOT / "templates")
-    templates.env.globals["t"] = translate
+    templates.env.globals["t"] = translate_in_context
     templates.env.globals["lang"] = DEFAULT_LANGUAGE
     web.state.templates = templates
     web.state.api_transport = transport

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from web.messages import common, day, forms, reports
 
 DEFAULT_LANGUAGE: Final = "da"
@@ -28,3 +31,20 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     if texts is None:
         return key
     return texts.get(language) or texts[DEFAULT_LANGUAGE]
+
+
+LANGUAGES: Final = ("da", "en")
+
+
+def language_of(query_value: str | None, cookie_value: str | None) -> str:
+    """The page language: `?lang=` if given, else the remembered choice, else Danish."""
+    for candidate in (query_value, cookie_value):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return DEFAULT_LANGUAGE
+
+
+@pass_context
+def translate_in_context(context: Context, key: str) -> str:
+    """`t("key")` in templates: the text in the page's language (`lang` in the template context)."""
+    return translate(key, str(context.get("lang", DEFAULT_LANGUAGE)))

@@ -7,7 +7,10 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from web.i18n import language_of
 from web.session import SESSION_COOKIE, csrf_token
+
+LANGUAGE_COOKIE = "ti_lang"
 
 
 def is_htmx(request: Request) -> bool:
@@ -25,7 +28,8 @@ def render(
     """The whole page, or only `block` when htmx asks; always `Vary: HX-Request`."""
     templates = request.app.state.templates
     token = request.cookies.get(SESSION_COOKIE)
-    full_context = {"csrf_token": csrf_token(request, token) if token else "", **(context or {})}
+    lang = language_of(request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE))
+    full_context = {"csrf_token": csrf_token(request, token) if token else "", "lang": lang, **(context or {})}
     if block and is_htmx(request):
         response = templates.TemplateResponse(
             request, template, full_context, block_name=block, status_code=status_code
@@ -33,6 +37,8 @@ def render(
     else:
         response = templates.TemplateResponse(request, template, full_context, status_code=status_code)
     response.headers["Vary"] = "HX-Request"
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="strict", path="/")
     return response
 
 

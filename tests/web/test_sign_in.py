@@ -91,3 +91,12 @@ def test_a_malformed_page_address_answers_a_page_not_json(client: TestClient, wo
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "Siden findes ikke" in response.text
+
+
+def test_the_pages_render_in_english_when_asked_and_remember_it(client: TestClient, world: World) -> None:
+    english = client.get("/sign-in?lang=en")
+    assert 'lang="en"' in english.text and "Username" in english.text and "Brugernavn" not in english.text
+    again = client.get("/sign-in")
+    assert 'lang="en"' in again.text, "the choice is remembered"
+    danish = client.get("/sign-in?lang=da")
+    assert 'lang="da"' in danish.text and "Brugernavn" in danish.text
