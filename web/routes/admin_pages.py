@@ -12,8 +12,8 @@ from starlette.responses import Response
 from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import render, see_other
-from web.routes.screening_forms import today_in_copenhagen
 from web.session import CsrfChecked, CurrentUser, SignedInApi
+from web.timeline import copenhagen_today as today_in_copenhagen
 
 router = APIRouter()
 

@@ -13,8 +13,9 @@ from starlette.responses import Response
 from web.client import ApiError
 from web.i18n import translate
 from web.rendering import is_htmx, render, see_other
-from web.routes.screening_forms import COPENHAGEN, today_in_copenhagen
 from web.session import CsrfChecked, CurrentUser, SignedInApi
+from web.timeline import COPENHAGEN
+from web.timeline import copenhagen_today as today_in_copenhagen
 
 router = APIRouter()
 

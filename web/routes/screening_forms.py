@@ -4,9 +4,7 @@ items are answered, and the self-harm flag shown prominently; saving posts the s
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from starlette.datastructures import FormData
@@ -16,16 +14,12 @@ from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import is_htmx, render, see_other
 from web.session import CsrfChecked, CurrentUser, SignedInApi
+from web.timeline import copenhagen_today as today_in_copenhagen
 
 router = APIRouter()
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 INSTRUMENTS = ("EPDS", "GOTLAND", "ADBB")
 InstrumentQuery = Annotated[str, Query(max_length=20)]
-
-
-def today_in_copenhagen() -> date:
-    return datetime.now(COPENHAGEN).date()
 
 
 async def _instrument(api: Api, code: str) -> dict[str, Any]:
