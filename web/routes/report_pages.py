@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -25,12 +24,12 @@ from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import render
 from web.session import CurrentUser, SignedInApi
+from web.timeline import COPENHAGEN, copenhagen_today
 
 router = APIRouter()
 
 JSON = dict[str, Any]
 Params = list[tuple[str, str]]
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 REPORT_ROLES = frozenset({"manager", "health_visitor", "family_therapist", "caseworker"})
 NO_AREA = "(none)"  # the API's key for children whose family has no housing area
 DRILL_PAGE = 100
@@ -50,10 +49,6 @@ CSV_REPORTS: dict[str, str] = {
 
 
 # --- formatting ------------------------------------------------------------------------------------
-
-
-def copenhagen_today() -> date:
-    return datetime.now(COPENHAGEN).date()
 
 
 def fmt_date(value: date | str | None) -> str:
@@ -207,6 +202,17 @@ class Form:
 def reraise_unless_invalid(exc: ApiError) -> None:
     if exc.status not in (400, 422):
         raise exc
+
+
+async def fetch_report(api: Api, path: str, params: Params, form: Form, fields: Iterable[str]) -> JSON | None:
+    """The report, or None when the API refused the input: its field errors are then on `form`."""
+    try:
+        report: JSON = await api.get(path, **as_api(params))
+    except ApiError as exc:
+        reraise_unless_invalid(exc)
+        form.error_for(exc, fields)
+        return None
+    return report
 
 
 def query_string(params: Params) -> str:
@@ -466,12 +472,7 @@ async def coverage_page(
     names = {a["code"]: a["name"] for a in all_areas}
     packages = [p for p in await package_list(api) if p.get("cadence") == "fixed"]
     kinds = await visit_kinds(api, package_code) if measure == "visit" else []
-    report: JSON | None = None
-    try:
-        report = await api.get("/reports/coverage", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, COVERAGE_FIELDS)
+    report = await fetch_report(api, "/reports/coverage", params, form, COVERAGE_FIELDS)
     context: dict[str, Any] = {
         "me": me,
         "form": form,
@@ -716,11 +717,8 @@ async def levels_page(
     all_areas = await area_names(api)
     names = {a["code"]: a["name"] for a in all_areas}
     context: dict[str, Any] = {"me": me, "form": form, "all_areas": all_areas, "report": None}
-    try:
-        report = await api.get("/reports/levels", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, LEVEL_FIELDS)
+    report = await fetch_report(api, "/reports/levels", params, form, LEVEL_FIELDS)
+    if report is None:
         return render(request, "reports/levels.html", context, block="report")
     months = report["months"]
     rows = []
@@ -817,11 +815,8 @@ async def groups_page(
         "packages": [(p["code"], p.get("name_da") or p["code"]) for p in packages],
         "report": None,
     }
-    try:
-        report = await api.get("/reports/group-attendance", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, GROUP_FIELDS)
+    report = await fetch_report(api, "/reports/group-attendance", params, form, GROUP_FIELDS)
+    if report is None:
         return render(request, "reports/groups.html", context, block="report")
     form.values["package_code"] = report["package_code"]
 
@@ -936,11 +931,8 @@ async def fidelity_page(
         "versions": [str(v) for v in range(1, int(versions) + 1)],
         "report": None,
     }
-    try:
-        report = await api.get("/reports/fidelity", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, FIDELITY_FIELDS)
+    report = await fetch_report(api, "/reports/fidelity", params, form, FIDELITY_FIELDS)
+    if report is None:
         return render(request, "reports/fidelity.html", context, block="report")
 
     def label(row: JSON) -> str:
@@ -1099,11 +1091,8 @@ async def capacity_page(
         "packages": list(package_names.items()),
         "report": None,
     }
-    try:
-        report = await api.get("/reports/capacity", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, CAPACITY_FIELDS)
+    report = await fetch_report(api, "/reports/capacity", params, form, CAPACITY_FIELDS)
+    if report is None:
         return render(request, "reports/capacity.html", context, block="report")
     weeks_list = [date.fromisoformat(w) for w in report["weeks"]]
     caps = report["caseload_caps"]
@@ -1285,12 +1274,7 @@ async def cost_page(request: Request, api: SignedInApi, me: CurrentUser) -> Resp
     params = [(k, v) for k, v in params if v]
     packages = await package_list(api)
     package_names = {p["code"]: p.get("name_da") or p["code"] for p in packages}
-    estimate: JSON | None = None
-    try:
-        estimate = await api.get("/reports/cost-estimate", **as_api(params))
-    except ApiError as exc:
-        reraise_unless_invalid(exc)
-        form.error_for(exc, (*COST_MAIN, *RATE_NAMES))
+    estimate = await fetch_report(api, "/reports/cost-estimate", params, form, (*COST_MAIN, *RATE_NAMES))
     rates = estimate["rates"] if estimate else await _default_rates(api, package_code or DEFAULT_COST["package_code"])
     fields = []
     for rate in rates:
