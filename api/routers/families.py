@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
+from pydantic import ValidationError
 
 from api.concurrency import ETAG_HEADER, require_if_match, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
@@ -20,7 +21,7 @@ from api.schemas.families import (
     FamilyPatch,
     RiskFactorsIn,
 )
-from domain.errors import DomainError, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.rules.visit_state import copenhagen_today
 from domain.services import families
 from domain.store.repositories import families as family_repo
@@ -30,6 +31,7 @@ MAX_BULK = 1000
 
 
 def family_data(body: FamilyIn) -> families.FamilyData:
+    # Field by field rather than through model_dump(): the bulk upsert converts up to 1,000 of these.
     return families.FamilyData(
         source_system=body.source_system,
         external_id=body.external_id,
@@ -37,8 +39,21 @@ def family_data(body: FamilyIn) -> families.FamilyData:
         team=body.team,
         address=body.address,
         risk_factors=tuple(body.risk_factors or ()),
-        members=tuple(families.MemberData(**m.model_dump()) for m in body.members),
-        children=tuple(families.ChildData(**c.model_dump()) for c in body.children),
+        members=tuple(families.MemberData(role=m.role, name=m.name, cpr=m.cpr) for m in body.members),
+        children=tuple(
+            families.ChildData(
+                name=c.name,
+                external_id=c.external_id,
+                due_date=c.due_date,
+                birth_date=c.birth_date,
+                discharge_date=c.discharge_date,
+                cpr=c.cpr,
+                daycare_start=c.daycare_start,
+                kindergarten_start=c.kindergarten_start,
+                school_start=c.school_start,
+            )
+            for c in body.children
+        ),
     )
 
 
@@ -138,48 +153,38 @@ def bulk_upsert_families(
     """
     if len(body) > MAX_BULK:
         raise ValidationFailed.for_field("body", f"At most {MAX_BULK} families per request")
-    today = copenhagen_today()
-    results: list[BulkResultItem] = []
+    results: list[BulkResultItem | None] = [None] * len(body)
+    valid: list[tuple[int, FamilyIn]] = []
     for index, raw in enumerate(body):
-        external_id = raw.get("external_id") if isinstance(raw, dict) else None
         try:
-            item = FamilyIn.model_validate(raw)
-        except Exception as exc:  # pydantic.ValidationError: report it as this item's field errors
-            errors = getattr(exc, "errors", lambda: [])()
-            results.append(
-                BulkResultItem(
-                    index=index,
-                    external_id=str(external_id) if external_id is not None else None,
-                    status="error",
-                    errors=[{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in errors],
-                )
+            valid.append((index, FamilyIn.model_validate(raw)))
+        except ValidationError as exc:  # this item's field errors; the others go on
+            external_id = raw.get("external_id")
+            results[index] = BulkResultItem(
+                index=index,
+                external_id=str(external_id) if external_id is not None else None,
+                status="error",
+                errors=[{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()],
             )
-            continue
-        savepoint = uow.session.begin_nested()
-        try:
-            outcome, family = families.upsert_family(
-                uow.session, data=family_data(item), risk_factors_given=item.risk_factors is not None, today=today
-            )
-            savepoint.commit()
-        except DomainError as exc:
-            savepoint.rollback()
-            field_errors = getattr(exc, "errors", None) or []
-            results.append(
-                BulkResultItem(
-                    index=index,
-                    external_id=item.external_id,
-                    status="error",
-                    errors=[{"field": e.field, "message": e.message} for e in field_errors]
-                    or [{"field": "", "message": exc.detail}],
-                )
-            )
-            continue
-        if outcome != "unchanged":
-            uow.audit.record("write", person_id=family.id, details={"bulk": outcome})
-        results.append(BulkResultItem(index=index, external_id=item.external_id, status=outcome, id=family.id))  # type: ignore[arg-type]
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("created", "updated", "unchanged", "error")}
+    outcomes = families.upsert_families(
+        uow.session,
+        [families.UpsertItem(family_data(item), risk_factors_given=item.risk_factors is not None) for _, item in valid],
+        today=copenhagen_today(),
+    )
+    for (index, item), outcome in zip(valid, outcomes, strict=True):
+        if outcome.status in ("created", "updated"):
+            uow.audit.record("write", person_id=outcome.family_id, details={"bulk": outcome.status})
+        results[index] = BulkResultItem(
+            index=index,
+            external_id=item.external_id,
+            status=outcome.status,  # type: ignore[arg-type]
+            id=outcome.family_id if outcome.status != "error" else None,
+            errors=[{"field": e.field, "message": e.message} for e in outcome.errors],
+        )
+    items = [result for result in results if result is not None]
+    counts = {s: sum(1 for r in items if r.status == s) for s in ("created", "updated", "unchanged", "error")}
     return BulkResult(
-        items=results,
+        items=items,
         created=counts["created"],
         updated=counts["updated"],
         unchanged=counts["unchanged"],

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from domain.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from domain.rules.cpr import parse_cpr
 from domain.services import schedules
 from domain.services.catalog import current_criteria
 from domain.store.repositories import families as family_repo
-from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team, utcnow
+from domain.store.repositories import visits as visit_repo
+from domain.store.tables import Child, Family, FamilyMember, RiskFactor, utcnow
 
 MEMBER_ROLES = ("mother", "father", "co_parent", "other")
 
@@ -75,25 +78,51 @@ def validate_child(data: ChildData, prefix: str, errors: list[FieldError]) -> st
     return cpr
 
 
-def _validate_family(session: Session, data: FamilyData) -> tuple[HousingArea | None, Team | None, list[str | None]]:
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What validating a family needs from the database: area and team ids by code, and the known
+    risk-factor codes. Loaded once for a whole bulk batch, so validation itself asks nothing."""
+
+    area_ids: dict[str, uuid.UUID]
+    team_ids: dict[str, uuid.UUID]
+    known_facts: frozenset[str]
+
+
+def load_lookups(session: Session, families: Iterable[FamilyData]) -> Lookups:
+    """The lookups for these families, in two queries plus the (cached) current criteria."""
+    area_codes: set[str] = set()
+    team_codes: set[str] = set()
+    for data in families:
+        if data.area:
+            area_codes.add(data.area)
+        if data.team:
+            team_codes.add(data.team)
+    return Lookups(
+        area_ids=family_repo.area_ids_by_code(session, area_codes),
+        team_ids=family_repo.team_ids_by_code(session, team_codes),
+        known_facts=current_criteria(session).fact_codes(),
+    )
+
+
+def validate_family(data: FamilyData, lookups: Lookups) -> tuple[uuid.UUID | None, uuid.UUID | None, list[str | None]]:
+    """Every rule on a family's own data; answers area id, team id and the children's normalised CPRs."""
     errors: list[FieldError] = []
     if not data.source_system.strip():
         errors.append(FieldError("source_system", "source_system must not be empty"))
     if not data.external_id.strip():
         errors.append(FieldError("external_id", "external_id must not be empty"))
-    area = None
+    area_id = None
     if data.area:
-        area = session.exec(select(HousingArea).where(HousingArea.code == data.area)).first()
-        if area is None:
+        area_id = lookups.area_ids.get(data.area)
+        if area_id is None:
             errors.append(FieldError("area", f"Unknown housing area {data.area!r}"))
-    team = None
+    team_id = None
     if data.team:
-        team = session.exec(select(Team).where(Team.code == data.team)).first()
-        if team is None:
+        team_id = lookups.team_ids.get(data.team)
+        if team_id is None:
             errors.append(FieldError("team", f"Unknown team {data.team!r}"))
-    known_facts = current_criteria(session).fact_codes()
     for index, code in enumerate(data.risk_factors):
-        if code not in known_facts:
+        if code not in lookups.known_facts:
             errors.append(FieldError(f"risk_factors.{index}", f"Unknown risk factor {code!r}"))
     for index, member in enumerate(data.members):
         if member.role not in MEMBER_ROLES:
@@ -110,7 +139,11 @@ def _validate_family(session: Session, data: FamilyData) -> tuple[HousingArea | 
             seen.add(child.external_id)
     if errors:
         raise ValidationFailed(f"The family has {len(errors)} invalid field(s)", errors)
-    return area, team, cprs
+    return area_id, team_id, cprs
+
+
+def _validate_family(session: Session, data: FamilyData) -> tuple[uuid.UUID | None, uuid.UUID | None, list[str | None]]:
+    return validate_family(data, load_lookups(session, [data]))
 
 
 def _member_cpr(member: MemberData) -> str | None:
@@ -127,7 +160,7 @@ def _check_cpr_free(session: Session, cpr: str | None, child_id: uuid.UUID | Non
 
 def create_family(session: Session, *, data: FamilyData, today: date, recorded_by: str | None) -> Family:
     """A new family with its members, children and risk factors."""
-    area, team, cprs = _validate_family(session, data)
+    area_id, team_id, cprs = _validate_family(session, data)
     exists = session.exec(
         select(Family.id).where(Family.source_system == data.source_system, Family.external_id == data.external_id)
     ).first()
@@ -136,8 +169,8 @@ def create_family(session: Session, *, data: FamilyData, today: date, recorded_b
     family = Family(
         source_system=data.source_system,
         external_id=data.external_id,
-        area_id=area.id if area else None,
-        team_id=team.id if team else None,
+        area_id=area_id,
+        team_id=team_id,
         address=data.address,
     )
     session.add(family)
@@ -316,9 +349,7 @@ def update_family(
         address=changes.get("address", family.address),
         members=tuple(MemberData(**m) for m in changes["members"]) if changes.get("members") is not None else (),
     )
-    area, team, _ = _validate_family(session, data)
-    family.area_id = area.id if area else None
-    family.team_id = team.id if team else None
+    family.area_id, family.team_id, _ = _validate_family(session, data)
     family.address = data.address
     if changes.get("members") is not None:
         _replace_members(session, family, current.members, data.members)
@@ -351,11 +382,9 @@ def upsert_family(session: Session, *, data: FamilyData, risk_factors_given: boo
     existing = family_repo.family_by_source(session, data.source_system, [data.external_id]).get(data.external_id)
     if existing is None:
         return "created", create_family(session, data=data, today=today, recorded_by=data.source_system)
-    area, team, cprs = _validate_family(session, data)
+    new_area, new_team, cprs = _validate_family(session, data)
     details = family_details(session, [existing])[0]
     changed = False
-    new_area = area.id if area else None
-    new_team = team.id if team else None
     if (existing.area_id, existing.team_id, existing.address) != (new_area, new_team, data.address):
         existing.area_id, existing.team_id, existing.address = new_area, new_team, data.address
         changed = True
@@ -388,3 +417,326 @@ def upsert_family(session: Session, *, data: FamilyData, risk_factors_given: boo
         session.flush()
         return "updated", existing
     return "unchanged", existing
+
+
+# --- the bulk upsert -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertItem:
+    data: FamilyData
+    # Risk factors are replaced only when the source system sent the list (even an empty one).
+    risk_factors_given: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertOutcome:
+    status: str  # created | updated | unchanged | error
+    family_id: uuid.UUID | None = None
+    errors: tuple[FieldError, ...] = ()
+
+
+def _error_outcome(exc: DomainError) -> UpsertOutcome:
+    errors = tuple(getattr(exc, "errors", None) or ())
+    return UpsertOutcome("error", errors=errors or (FieldError("", exc.detail),))
+
+
+def upsert_families(session: Session, items: Sequence[UpsertItem], *, today: date) -> list[UpsertOutcome]:
+    """Create or update many families by (source_system, external_id), with `upsert_family`'s rules.
+
+    Each item is all-or-nothing and a bad item does not stop the others. The work is set-based: the
+    batch's existing families, members, children, risk factors and CPR holders are read in a few
+    queries, the changes are computed in Python and written with one executemany per table. Two
+    cases take the item-by-item path instead, so correctness never depends on the fast one: a family
+    sent twice in one batch (the later item applies on top of the earlier), and a database constraint
+    failing on write (another writer got there between our read and our write).
+    """
+    keys = [(item.data.source_system, item.data.external_id) for item in items]
+    if len(set(keys)) != len(keys):
+        return upsert_families_one_by_one(session, items, today=today)
+    outcomes, writes, reanchor = _plan_batch(session, items, today=today)
+    savepoint = session.begin_nested()
+    try:
+        family_repo.write_family_changes(session, writes)
+        _reanchor_enrolled(session, reanchor)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        return upsert_families_one_by_one(session, items, today=today)
+    return outcomes
+
+
+def upsert_families_one_by_one(session: Session, items: Sequence[UpsertItem], *, today: date) -> list[UpsertOutcome]:
+    """The item-by-item path: `upsert_family` for each item inside a savepoint of its own."""
+    outcomes: list[UpsertOutcome] = []
+    for item in items:
+        savepoint = session.begin_nested()
+        try:
+            status, family = upsert_family(
+                session, data=item.data, risk_factors_given=item.risk_factors_given, today=today
+            )
+            savepoint.commit()
+        except DomainError as exc:
+            savepoint.rollback()
+            outcomes.append(_error_outcome(exc))
+            continue
+        outcomes.append(UpsertOutcome(status, family.id))
+    return outcomes
+
+
+class _CprHolders:
+    """Which child holds each CPR number the batch names, as the batch proceeds item by item.
+
+    Starts from the database; an item's claims and releases become visible to later items only
+    when the item succeeds, as with the item-by-item path's savepoints."""
+
+    def __init__(self, holders: dict[str, uuid.UUID]) -> None:
+        self._holders: dict[str, uuid.UUID | None] = dict(holders)
+        self.pending: dict[str, uuid.UUID | None] = {}
+
+    def holder(self, cpr: str) -> uuid.UUID | None:
+        if cpr in self.pending:
+            return self.pending[cpr]
+        return self._holders.get(cpr)
+
+    def keep(self) -> None:
+        self._holders.update(self.pending)
+        self.pending = {}
+
+    def discard(self) -> None:
+        self.pending = {}
+
+
+def _check_cpr_unheld(holders: _CprHolders, cpr: str | None, child_id: uuid.UUID | None, field_name: str) -> None:
+    """`_check_cpr_free` against the batch's view of the database."""
+    if cpr is None:
+        return
+    other = holders.holder(cpr)
+    if other is not None and other != child_id:
+        raise Conflict(f"Another child already has this CPR number ({field_name})")
+
+
+def _stamped(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    row["created_at"] = now
+    row["updated_at"] = now
+    return row
+
+
+def _member_row(family_id: uuid.UUID, member: MemberData, now: datetime) -> dict[str, Any]:
+    row = {"id": uuid.uuid4(), "family_id": family_id, "role": member.role, "name": member.name}
+    row["cpr"] = _member_cpr(member)
+    return _stamped(row, now)
+
+
+def _child_row(family_id: uuid.UUID, data: ChildData, cpr: str | None, now: datetime) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": uuid.uuid4(), "family_id": family_id, "external_id": data.external_id}
+    for name in CHILD_FIELDS:
+        row[name] = getattr(data, name)
+    row["cpr"] = cpr
+    row["level"] = 1
+    row["daycare_id"] = None
+    return _stamped(row, now)
+
+
+def _risk_row(family_id: uuid.UUID, code: str, today: date, recorded_by: str, now: datetime) -> dict[str, Any]:
+    row = {"id": uuid.uuid4(), "family_id": family_id, "child_id": None, "code": code, "recorded_on": today}
+    row["recorded_by"] = recorded_by
+    return _stamped(row, now)
+
+
+@dataclass
+class _Existing:
+    """An existing family of the batch as plain rows."""
+
+    family: Any
+    members: list[Any] = field(default_factory=list)
+    children: list[Any] = field(default_factory=list)
+    risks: list[Any] = field(default_factory=list)
+
+
+def _plan_create(
+    data: FamilyData,
+    area_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    cprs: list[str | None],
+    holders: _CprHolders,
+    writes: family_repo.FamilyWrites,
+    today: date,
+    now: datetime,
+) -> uuid.UUID:
+    """`create_family` as rows."""
+    family_id = uuid.uuid4()
+    children: list[dict[str, Any]] = []
+    for index, (child, cpr) in enumerate(zip(data.children, cprs, strict=True)):
+        row = _child_row(family_id, child, cpr, now)
+        if cpr is not None:
+            _check_cpr_unheld(holders, cpr, None, f"children.{index}.cpr")
+            holders.pending[cpr] = row["id"]
+        children.append(row)
+    family = {"id": family_id, "source_system": data.source_system, "external_id": data.external_id}
+    family |= {"area_id": area_id, "team_id": team_id, "address": data.address}
+    writes.family_inserts.append(_stamped(family, now))
+    writes.member_inserts.extend(_member_row(family_id, member, now) for member in data.members)
+    writes.child_inserts.extend(children)
+    writes.risk_inserts.extend(
+        _risk_row(family_id, code, today, data.source_system, now) for code in dict.fromkeys(data.risk_factors)
+    )
+    return family_id
+
+
+def _plan_update(
+    item: UpsertItem,
+    existing: _Existing,
+    area_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    cprs: list[str | None],
+    holders: _CprHolders,
+    writes: family_repo.FamilyWrites,
+    reanchor: list[uuid.UUID],
+    today: date,
+    now: datetime,
+) -> bool:
+    """`upsert_family` on an existing family as rows; answers whether anything changed."""
+    data = item.data
+    family = existing.family
+    family_id: uuid.UUID = family["id"]
+    changed = (family["area_id"], family["team_id"], family["address"]) != (area_id, team_id, data.address)
+    have = sorted((m["role"], m["name"], m["cpr"] or "") for m in existing.members)
+    want = sorted((m.role, m.name, _member_cpr(m) or "") for m in data.members)
+    members_replaced = have != want
+    risks_current = {row["code"]: row["id"] for row in existing.risks}
+    risks_replaced = item.risk_factors_given and sorted(set(data.risk_factors)) != sorted(risks_current)
+    changed |= members_replaced or risks_replaced
+    # Matching uses the stored keys; comparisons use the child as earlier data of this item left it.
+    state = {row["id"]: dict(row) for row in existing.children}
+    by_external = {row["external_id"]: row["id"] for row in existing.children if row["external_id"]}
+    by_cpr = {row["cpr"]: row["id"] for row in existing.children if row["cpr"]}
+    new_children: list[dict[str, Any]] = []
+    updated: dict[uuid.UUID, bool] = {}  # child id -> whether an anchor date changed
+    for index, (child_data, cpr) in enumerate(zip(data.children, cprs, strict=True)):
+        match = by_external.get(child_data.external_id or "") or (by_cpr.get(cpr) if cpr else None)
+        if match is None:
+            row = _child_row(family_id, child_data, cpr, now)
+            if cpr is not None:
+                _check_cpr_unheld(holders, cpr, None, f"children.{index}.cpr")
+                holders.pending[cpr] = row["id"]
+            new_children.append(row)
+            changed = True
+            continue
+        current = state[match]
+        # A field the source system leaves out (None) keeps what staff recorded.
+        wanted = {name: getattr(child_data, name) for name in CHILD_FIELDS} | {"cpr": cpr}
+        differing = {name: value for name, value in wanted.items() if value is not None and current[name] != value}
+        if not differing:
+            continue
+        # `update_child`'s rules on the merged data.
+        merged = {name: current[name] for name in CHILD_FIELDS} | differing
+        errors: list[FieldError] = []
+        merged_cpr = validate_child(ChildData(**merged), "", errors)
+        if errors:
+            raise ValidationFailed(f"The child has {len(errors)} invalid field(s)", errors)
+        _check_cpr_unheld(holders, merged_cpr, match, "cpr")
+        if current["cpr"] != merged_cpr:
+            if current["cpr"]:
+                holders.pending[current["cpr"]] = None
+            if merged_cpr:
+                holders.pending[merged_cpr] = match
+        anchors_changed = any(current[name] != merged[name] for name in ANCHOR_FIELDS)
+        for name in CHILD_FIELDS:
+            current[name] = merged_cpr if name == "cpr" else merged[name]
+        updated[match] = updated.get(match, False) or anchors_changed
+        changed = True
+    if not changed:
+        return False
+    writes.family_updates.append({"id": family_id, "area_id": area_id, "team_id": team_id, "address": data.address})
+    writes.family_updates[-1]["updated_at"] = now
+    if members_replaced:
+        writes.member_families_to_clear.append(family_id)
+        writes.member_inserts.extend(_member_row(family_id, member, now) for member in data.members)
+    if risks_replaced:
+        # `set_risk_factors`: codes kept keep their row and date.
+        wanted_codes = list(dict.fromkeys(data.risk_factors))
+        writes.risk_deletes.extend(row_id for code, row_id in risks_current.items() if code not in wanted_codes)
+        writes.risk_inserts.extend(
+            _risk_row(family_id, code, today, data.source_system, now)
+            for code in wanted_codes
+            if code not in risks_current
+        )
+    for child_id, anchors_changed in updated.items():
+        writes.child_updates.append(state[child_id] | {"updated_at": now})
+        if anchors_changed:
+            reanchor.append(child_id)
+    writes.child_inserts.extend(new_children)
+    return True
+
+
+def _plan_batch(
+    session: Session, items: Sequence[UpsertItem], *, today: date
+) -> tuple[list[UpsertOutcome], family_repo.FamilyWrites, list[uuid.UUID]]:
+    """Reads what the batch touches and answers each item's outcome, the rows to write and the
+    children whose planned visits must follow changed anchor dates. Writes nothing."""
+    lookups = load_lookups(session, (item.data for item in items))
+    outcomes: list[UpsertOutcome | None] = [None] * len(items)
+    valid: list[tuple[int, uuid.UUID | None, uuid.UUID | None, list[str | None]]] = []
+    for position, item in enumerate(items):
+        try:
+            area_id, team_id, cprs = validate_family(item.data, lookups)
+        except ValidationFailed as exc:
+            outcomes[position] = _error_outcome(exc)
+            continue
+        valid.append((position, area_id, team_id, cprs))
+    found = family_repo.family_rows_by_source(
+        session, [(items[p].data.source_system, items[p].data.external_id) for p, *_ in valid]
+    )
+    existing = {row["id"]: _Existing(row) for row in found.values()}
+    family_ids = list(existing)
+    for row in family_repo.member_rows_of(session, family_ids):
+        existing[row["family_id"]].members.append(row)
+    for row in family_repo.child_rows_of(session, family_ids):
+        existing[row["family_id"]].children.append(row)
+    for row in family_repo.family_risk_rows_of(session, family_ids):
+        existing[row["family_id"]].risks.append(row)
+    named = {cpr for *_, cprs in valid for cpr in cprs if cpr}
+    holders = _CprHolders(family_repo.child_ids_by_cpr(session, sorted(named)))
+
+    now = utcnow()
+    writes = family_repo.FamilyWrites()
+    reanchor: list[uuid.UUID] = []
+    for position, area_id, team_id, cprs in valid:
+        item = items[position]
+        stored = found.get((item.data.source_system, item.data.external_id))
+        # Each item plans into writes of its own, kept only when the whole item succeeds.
+        planned = family_repo.FamilyWrites()
+        planned_reanchor: list[uuid.UUID] = []
+        try:
+            if stored is None:
+                family_id = _plan_create(item.data, area_id, team_id, cprs, holders, planned, today, now)
+                outcome = UpsertOutcome("created", family_id)
+            else:
+                changed = _plan_update(
+                    item, existing[stored["id"]], area_id, team_id, cprs, holders, planned, planned_reanchor, today, now
+                )
+                outcome = UpsertOutcome("updated" if changed else "unchanged", stored["id"])
+        except DomainError as exc:
+            holders.discard()
+            outcomes[position] = _error_outcome(exc)
+            continue
+        holders.keep()
+        writes.extend(planned)
+        reanchor.extend(planned_reanchor)
+        outcomes[position] = outcome
+    done = [outcome for outcome in outcomes if outcome is not None]
+    assert len(done) == len(items), "every item has an outcome"
+    return done, writes, reanchor
+
+
+def _reanchor_enrolled(session: Session, child_ids: list[uuid.UUID]) -> None:
+    """Births and changed due dates move the planned visits of active enrolments, as `update_child` does."""
+    if not child_ids:
+        return
+    enrolled = visit_repo.children_with_active_enrollments(session, child_ids)
+    for child_id in child_ids:
+        if child_id in enrolled:
+            child = session.get(Child, child_id, populate_existing=True)
+            if child is not None:
+                schedules.reanchor_child(session, child=child)

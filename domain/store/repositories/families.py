@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_
+from sqlalchemy import ColumnElement, RowMapping, bindparam, exists, func, or_
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from domain.services.actors import Actor, Role
@@ -144,3 +149,154 @@ def family_by_source(session: Session, source_system: str, external_ids: Sequenc
         return {}
     statement = select(Family).where(Family.source_system == source_system, col(Family.external_id).in_(external_ids))
     return {f.external_id: f for f in session.exec(statement)}
+
+
+# --- batch reads and writes for the bulk upsert --------------------------------------------------
+# Core statements on the tables, not ORM objects: a batch of 1,000 families reads and writes a few
+# thousand rows, and building ORM objects (identity map, change tracking) for each costs more than the
+# database does. IN lists are cut into chunks that stay under SQLite's and PostgreSQL's bind limits.
+
+IN_CHUNK = 500
+
+family_table = Family.__table__  # type: ignore[attr-defined]
+member_table = FamilyMember.__table__  # type: ignore[attr-defined]
+child_table = Child.__table__  # type: ignore[attr-defined]
+risk_table = RiskFactor.__table__  # type: ignore[attr-defined]
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def area_ids_by_code(session: Session, codes: Collection[str]) -> dict[str, uuid.UUID]:
+    if not codes:
+        return {}
+    statement = select(HousingArea.code, HousingArea.id).where(col(HousingArea.code).in_(list(codes)))
+    return {code: area_id for code, area_id in session.exec(statement)}
+
+
+def team_ids_by_code(session: Session, codes: Collection[str]) -> dict[str, uuid.UUID]:
+    if not codes:
+        return {}
+    statement = select(Team.code, Team.id).where(col(Team.code).in_(list(codes)))
+    return {code: team_id for code, team_id in session.exec(statement)}
+
+
+def family_rows_by_source(session: Session, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RowMapping]:
+    """Existing families by (source_system, external_id), as plain rows."""
+    by_source: dict[str, list[str]] = {}
+    for source_system, external_id in keys:
+        by_source.setdefault(source_system, []).append(external_id)
+    found: dict[tuple[str, str], RowMapping] = {}
+    for source_system, external_ids in by_source.items():
+        for chunk in _chunks(external_ids):
+            statement = sa_select(family_table).where(
+                family_table.c.source_system == source_system, family_table.c.external_id.in_(chunk)
+            )
+            for row in session.execute(statement).mappings():
+                found[(row["source_system"], row["external_id"])] = row
+    return found
+
+
+def _rows_of_families(session: Session, table: Any, family_ids: Sequence[uuid.UUID], *extra: Any) -> list[RowMapping]:
+    rows: list[RowMapping] = []
+    for chunk in _chunks(family_ids):
+        statement = sa_select(table).where(table.c.family_id.in_(chunk), *extra)
+        rows.extend(session.execute(statement).mappings())
+    return rows
+
+
+def member_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
+    return _rows_of_families(session, member_table, family_ids)
+
+
+def child_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
+    return _rows_of_families(session, child_table, family_ids)
+
+
+def family_risk_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
+    """The family-level risk factors (not those recorded for one child)."""
+    return _rows_of_families(session, risk_table, family_ids, risk_table.c.child_id.is_(None))
+
+
+def child_ids_by_cpr(session: Session, cprs: Sequence[str]) -> dict[str, uuid.UUID]:
+    """Which child holds each of these CPR numbers now."""
+    found: dict[str, uuid.UUID] = {}
+    for chunk in _chunks(cprs):
+        statement = sa_select(child_table.c.cpr, child_table.c.id).where(child_table.c.cpr.in_(chunk))
+        found.update({cpr: child_id for cpr, child_id in session.execute(statement)})
+    return found
+
+
+@dataclass
+class FamilyWrites:
+    """The rows a bulk upsert writes. Every row dict of one list has the same keys, so each list goes
+    to the database as one executemany (rows with differing keys would be split into many statements)."""
+
+    family_inserts: list[dict[str, Any]] = field(default_factory=list)
+    family_updates: list[dict[str, Any]] = field(default_factory=list)
+    member_families_to_clear: list[uuid.UUID] = field(default_factory=list)
+    member_inserts: list[dict[str, Any]] = field(default_factory=list)
+    risk_deletes: list[uuid.UUID] = field(default_factory=list)
+    risk_inserts: list[dict[str, Any]] = field(default_factory=list)
+    child_updates: list[dict[str, Any]] = field(default_factory=list)
+    child_inserts: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: FamilyWrites) -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).extend(getattr(other, name))
+
+
+FAMILY_UPDATE_COLUMNS = ("area_id", "team_id", "address", "updated_at")
+CHILD_UPDATE_COLUMNS = (
+    "name",
+    "due_date",
+    "birth_date",
+    "discharge_date",
+    "cpr",
+    "daycare_start",
+    "kindergarten_start",
+    "school_start",
+    "updated_at",
+)
+
+
+def _update_by_id(table: Any, columns: Sequence[str]) -> Any:
+    # Bind names differ from column names: SQLAlchemy reserves the column names for SET values.
+    return (
+        sa_update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+
+
+def _update_params(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"row_id": row["id"], **{f"new_{name}": row[name] for name in columns}} for row in rows]
+
+
+def write_family_changes(session: Session, writes: FamilyWrites) -> None:
+    """Apply a batch's changes. Child updates run before child inserts, so a CPR number one child gives
+    up can be taken by a new child of the same batch; each list keeps the order of the batch."""
+    if writes.family_inserts:
+        session.execute(sa_insert(family_table), writes.family_inserts)
+    if writes.family_updates:
+        session.execute(
+            _update_by_id(family_table, FAMILY_UPDATE_COLUMNS),
+            _update_params(writes.family_updates, FAMILY_UPDATE_COLUMNS),
+        )
+    if writes.child_updates:
+        session.execute(
+            _update_by_id(child_table, CHILD_UPDATE_COLUMNS),
+            _update_params(writes.child_updates, CHILD_UPDATE_COLUMNS),
+        )
+    for chunk in _chunks(writes.member_families_to_clear):
+        session.execute(sa_delete(member_table).where(member_table.c.family_id.in_(chunk)))
+    if writes.member_inserts:
+        session.execute(sa_insert(member_table), writes.member_inserts)
+    for chunk in _chunks(writes.risk_deletes):
+        session.execute(sa_delete(risk_table).where(risk_table.c.id.in_(chunk)))
+    if writes.risk_inserts:
+        session.execute(sa_insert(risk_table), writes.risk_inserts)
+    if writes.child_inserts:
+        session.execute(sa_insert(child_table), writes.child_inserts)

@@ -18,6 +18,18 @@ def active_enrollments(session: Session, child_id: uuid.UUID) -> list[Enrollment
     return list(session.exec(statement))
 
 
+def children_with_active_enrollments(session: Session, child_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children have an enrolment that has not ended (those `active_enrollments` finds)."""
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(child_ids), 500):
+        statement = select(Enrollment.child_id).where(
+            col(Enrollment.child_id).in_(child_ids[start : start + 500]),
+            Enrollment.ended_on == None,  # noqa: E711
+        )
+        found.update(session.exec(statement))
+    return found
+
+
 def enrollments_of_child(session: Session, child_id: uuid.UUID) -> list[Enrollment]:
     statement = select(Enrollment).where(Enrollment.child_id == child_id).order_by(col(Enrollment.started_on))
     return list(session.exec(statement))
