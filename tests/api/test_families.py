@@ -198,3 +198,98 @@ def test_a_repeated_post_with_an_idempotency_key_creates_once(client: TestClient
     assert counts(world)[0] == 1
     other_body = client.post("/api/v1/families", json=family_body(external_id="X"), headers=headers)
     assert other_body.status_code == 422
+
+
+def test_one_bulk_batch_mixes_created_updated_unchanged_and_errors_and_audits_each_written_family(
+    client: TestClient, world: World
+) -> None:
+    headers = bearer(client_token(client))
+    born = date(2026, 5, 1)
+    cpr = fictional_cpr(born, 9, female=True)
+    client.post("/api/v1/bulk/families", json=[family_body("KEEP"), family_body("CHANGE")], headers=headers)
+    before = counts(world)
+
+    def with_cpr(external_id: str) -> dict[str, Any]:
+        return family_body(external_id, children=[{"external_id": "B", "birth_date": born.isoformat(), "cpr": cpr}])
+
+    batch = [
+        family_body("KEEP"),
+        family_body("CHANGE", members=[{"role": "father", "name": "Ole Jensen"}], risk_factors=None),
+        with_cpr("NEW-1"),
+        with_cpr("NEW-2"),  # the same CPR as the item before: the later one fails
+        family_body("BAD", children=[{"external_id": "B"}]),
+    ]
+    result = client.post("/api/v1/bulk/families", json=batch, headers=headers).json()
+    assert [item["status"] for item in result["items"]] == ["unchanged", "updated", "created", "error", "error"]
+    assert (result["created"], result["updated"], result["unchanged"], result["failed"]) == (1, 1, 1, 2)
+    assert result["items"][3]["errors"] == [
+        {"field": "", "message": "Another child already has this CPR number (children.0.cpr)"}
+    ]
+    assert result["items"][4]["errors"][0]["field"] == "children.0.due_date"
+    assert counts(world) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    changed = client.get(f"/api/v1/families/{result['items'][1]['id']}", headers=headers).json()
+    assert [m["name"] for m in changed["members"]] == ["Ole Jensen"]
+    assert changed["risk_factors"] == ["single_parent"]  # not sent: kept
+    with world.database.session(write=False) as session:
+        written = session.exec(select(AuditEvent.person_id, AuditEvent.details).where(AuditEvent.action == "write"))
+        bulk_events = sorted((str(pid), d["bulk"]) for pid, d in written if "bulk" in d)
+    ids = {item["external_id"]: item["id"] for item in result["items"]}
+    # One event per written family: KEEP and CHANGE on their creation, CHANGE's update, NEW-1; none for errors.
+    assert bulk_events == sorted(
+        [(ids["KEEP"], "created"), (ids["CHANGE"], "created"), (ids["CHANGE"], "updated"), (ids["NEW-1"], "created")]
+    )
+
+
+def test_bulk_keeps_what_staff_recorded_when_the_source_system_leaves_it_out(client: TestClient, world: World) -> None:
+    headers = bearer(client_token(client))
+    first = family_body(
+        "KEPT",
+        children=[{"external_id": "B-1", "due_date": "2027-01-10"}, {"external_id": "B-2", "due_date": "2027-01-10"}],
+    )
+    family_id = client.post("/api/v1/bulk/families", json=[first], headers=headers).json()["items"][0]["id"]
+    child = client.get(f"/api/v1/families/{family_id}", headers=headers).json()["children"][0]
+    named = client.patch(
+        f"/api/v1/children/{child['id']}",
+        json={"name": "Named by staff"},
+        headers={**headers, "If-Match": client.get(f"/api/v1/children/{child['id']}", headers=headers).headers["etag"]},
+    )
+    assert named.status_code == 200, named.text
+    # The case system now sends only B-1, without a name: B-2 stays, and the name staff gave stays.
+    again = family_body("KEPT", children=[{"external_id": child["external_id"], "due_date": "2027-01-10"}])
+    result = client.post("/api/v1/bulk/families", json=[again], headers=headers).json()
+    assert result["items"][0]["status"] == "unchanged"
+    family = client.get(f"/api/v1/families/{family_id}", headers=headers).json()
+    assert len(family["children"]) == 2
+    assert {c["name"] for c in family["children"]} == {"Named by staff", None}
+
+
+def test_a_full_bulk_batch_sent_twice_changes_nothing_and_a_larger_one_is_refused(
+    client: TestClient, world: World
+) -> None:
+    headers = bearer(client_token(client))
+    born = date(2026, 3, 1)
+    batch = [
+        family_body(
+            f"BIG-{n}",
+            members=[
+                {"role": "mother", "name": f"Mor {n}", "cpr": fictional_cpr(date(1995, 1, 1), n % 500, female=n < 500)}
+            ],
+            children=[
+                {
+                    "external_id": "B",
+                    "birth_date": born.isoformat(),
+                    "cpr": fictional_cpr(born, n % 500, female=n < 500),
+                }
+            ],
+        )
+        for n in range(1000)
+    ]
+    first = client.post("/api/v1/bulk/families", json=batch, headers=headers).json()
+    assert (first["created"], first["failed"]) == (1000, 0)
+    before = counts(world)
+    again = client.post("/api/v1/bulk/families", json=batch, headers=headers).json()
+    assert again["unchanged"] == 1000
+    assert [item["id"] for item in again["items"]] == [item["id"] for item in first["items"]]
+    assert counts(world) == before
+    too_many = client.post("/api/v1/bulk/families", json=[*batch, family_body("ONE-MORE")], headers=headers)
+    assert too_many.status_code == 422
