@@ -454,7 +454,7 @@ def upsert_families(session: Session, items: Sequence[UpsertItem], *, today: dat
     keys = [(item.data.source_system, item.data.external_id) for item in items]
     if len(set(keys)) != len(keys):
         return upsert_families_one_by_one(session, items, today=today)
-    outcomes, writes, reanchor = _plan_batch(session, items, today=today)
+    outcomes, writes, reanchor = plan_upsert(session, items, today=today)
     savepoint = session.begin_nested()
     try:
         family_repo.write_family_changes(session, writes)
@@ -670,7 +670,7 @@ def _plan_update(
     return True
 
 
-def _plan_batch(
+def plan_upsert(
     session: Session, items: Sequence[UpsertItem], *, today: date
 ) -> tuple[list[UpsertOutcome], family_repo.FamilyWrites, list[uuid.UUID]]:
     """Reads what the batch touches and answers each item's outcome, the rows to write and the
