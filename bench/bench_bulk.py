@@ -24,16 +24,16 @@ import asyncio
 import json
 import random
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
@@ -45,6 +45,7 @@ from domain.services import families, organisation
 from domain.services.actors import ALL_SCOPES
 from domain.services.catalog import current_criteria, ensure_default_catalog
 from domain.settings import Settings
+from domain.store.bulk import DriverStatement, insert_rows
 from domain.store.database import Database
 from domain.store.migrations import upgrade_to_head
 from domain.store.repositories.families import FamilyWrites, child_table, family_table, member_table, risk_table
@@ -151,6 +152,9 @@ def batches(items: list[Any]) -> Iterator[list[Any]]:
 
 
 def progress(label: str, done: int, total: int, started: float) -> None:
+    """A progress bar on a terminal; only the final line when the output goes to a file."""
+    if done < total and not sys.stdout.isatty():
+        return
     elapsed = time.perf_counter() - started
     rate = done / elapsed if elapsed else 0.0
     bar = "#" * int(30 * done / total)
@@ -214,42 +218,19 @@ class Databases:
 # --- the ceiling: raw executemany ------------------------------------------------------------------
 
 
-@dataclass
-class RawStatement:
-    sql: str
-    rows: list[Any]
-
-
-def _raw_statements(database: Database, writes: FamilyWrites) -> list[RawStatement]:
-    """The batch's inserts as driver SQL and driver values (after SQLAlchemy's type conversion)."""
+def _raw_statements(database: Database, writes: FamilyWrites) -> list[DriverStatement]:
+    """The batch's inserts as driver SQL and driver values (converted as SQLAlchemy would)."""
     dialect = database.write_engine.dialect
-    out = []
-    for table, rows in (
+    tables = (
         (family_table, writes.family_inserts),
         (member_table, writes.member_inserts),
         (child_table, writes.child_inserts),
         (risk_table, writes.risk_inserts),
-    ):
-        if not rows:
-            continue
-        keys = list(rows[0])
-        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-        processors = {key: table.c[key].type._cached_bind_processor(dialect) for key in keys}
-
-        def value(key: str, raw: Any, processors: dict[str, Any] = processors) -> Any:
-            processor = processors[key]
-            return processor(raw) if processor else raw
-
-        if compiled.positiontup is not None:
-            order = list(compiled.positiontup)
-            converted: list[Any] = [tuple(value(k, row[k]) for k in order) for row in rows]
-        else:
-            converted = [{k: value(k, row[k]) for k in keys} for row in rows]
-        out.append(RawStatement(str(compiled), converted))
-    return out
+    )
+    return [insert_rows(table, rows, dialect) for table, rows in tables if rows]
 
 
-def plan_rows(database: Database, items: list[families.UpsertItem]) -> list[list[RawStatement]]:
+def plan_rows(database: Database, items: list[families.UpsertItem]) -> list[list[DriverStatement]]:
     """What the service would write into an empty database, per batch, without writing it."""
     prepared = []
     today = copenhagen_today()
@@ -261,7 +242,7 @@ def plan_rows(database: Database, items: list[families.UpsertItem]) -> list[list
     return prepared
 
 
-def run_raw(database: Database, prepared: list[list[RawStatement]], families_count: int) -> float:
+def run_raw(database: Database, prepared: list[list[DriverStatement]], families_count: int) -> float:
     connection = database.write_engine.raw_connection()
     try:
         started = time.perf_counter()

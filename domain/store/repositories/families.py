@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, bindparam, exists, func, or_
+from sqlalchemy import ColumnElement, RowMapping, exists, func, or_
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
-from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from domain.services.actors import Actor, Role
+from domain.store import bulk
 from domain.store.repositories.access import visible_children
 from domain.store.repositories.pagination import Page, keyset_page
 from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team
@@ -154,7 +153,8 @@ def family_by_source(session: Session, source_system: str, external_ids: Sequenc
 # --- batch reads and writes for the bulk upsert --------------------------------------------------
 # Core statements on the tables, not ORM objects: a batch of 1,000 families reads and writes a few
 # thousand rows, and building ORM objects (identity map, change tracking) for each costs more than the
-# database does. IN lists are cut into chunks that stay under SQLite's and PostgreSQL's bind limits.
+# database does; writes go through `domain.store.bulk` (driver executemany). IN lists are cut into
+# chunks that stay under SQLite's and PostgreSQL's bind limits.
 
 IN_CHUNK = 500
 
@@ -243,9 +243,13 @@ class FamilyWrites:
     child_updates: list[dict[str, Any]] = field(default_factory=list)
     child_inserts: list[dict[str, Any]] = field(default_factory=list)
 
-    def extend(self, other: FamilyWrites) -> None:
-        for name in self.__dataclass_fields__:
-            getattr(self, name).extend(getattr(other, name))
+    def mark(self) -> tuple[int, ...]:
+        """Where each list ends now, so what is planned after can be cut off again."""
+        return tuple(len(getattr(self, name)) for name in self.__dataclass_fields__)
+
+    def truncate(self, mark: tuple[int, ...]) -> None:
+        for name, length in zip(self.__dataclass_fields__, mark, strict=True):
+            del getattr(self, name)[length:]
 
 
 FAMILY_UPDATE_COLUMNS = ("area_id", "team_id", "address", "updated_at")
@@ -262,41 +266,25 @@ CHILD_UPDATE_COLUMNS = (
 )
 
 
-def _update_by_id(table: Any, columns: Sequence[str]) -> Any:
-    # Bind names differ from column names: SQLAlchemy reserves the column names for SET values.
-    return (
-        sa_update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values({name: bindparam(f"new_{name}") for name in columns})
-    )
-
-
-def _update_params(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
-    return [{"row_id": row["id"], **{f"new_{name}": row[name] for name in columns}} for row in rows]
-
-
 def write_family_changes(session: Session, writes: FamilyWrites) -> None:
     """Apply a batch's changes. Child updates run before child inserts, so a CPR number one child gives
     up can be taken by a new child of the same batch; each list keeps the order of the batch."""
+    dialect = session.get_bind().dialect
     if writes.family_inserts:
-        session.execute(sa_insert(family_table), writes.family_inserts)
+        bulk.execute(session, bulk.insert_rows(family_table, writes.family_inserts, dialect))
     if writes.family_updates:
-        session.execute(
-            _update_by_id(family_table, FAMILY_UPDATE_COLUMNS),
-            _update_params(writes.family_updates, FAMILY_UPDATE_COLUMNS),
+        bulk.execute(
+            session, bulk.update_rows_by_id(family_table, FAMILY_UPDATE_COLUMNS, writes.family_updates, dialect)
         )
     if writes.child_updates:
-        session.execute(
-            _update_by_id(child_table, CHILD_UPDATE_COLUMNS),
-            _update_params(writes.child_updates, CHILD_UPDATE_COLUMNS),
-        )
+        bulk.execute(session, bulk.update_rows_by_id(child_table, CHILD_UPDATE_COLUMNS, writes.child_updates, dialect))
     for chunk in _chunks(writes.member_families_to_clear):
         session.execute(sa_delete(member_table).where(member_table.c.family_id.in_(chunk)))
     if writes.member_inserts:
-        session.execute(sa_insert(member_table), writes.member_inserts)
+        bulk.execute(session, bulk.insert_rows(member_table, writes.member_inserts, dialect))
     for chunk in _chunks(writes.risk_deletes):
         session.execute(sa_delete(risk_table).where(risk_table.c.id.in_(chunk)))
     if writes.risk_inserts:
-        session.execute(sa_insert(risk_table), writes.risk_inserts)
+        bulk.execute(session, bulk.insert_rows(risk_table, writes.risk_inserts, dialect))
     if writes.child_inserts:
-        session.execute(sa_insert(child_table), writes.child_inserts)
+        bulk.execute(session, bulk.insert_rows(child_table, writes.child_inserts, dialect))
