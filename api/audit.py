@@ -11,10 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from domain.services.actors import Actor
+from domain.store import bulk
 from domain.store.tables import AuditEvent, utcnow
 
 DEFAULT_PURPOSE = {
@@ -72,7 +72,9 @@ class AuditTrail:
 
     def write(self, session: Session) -> None:
         if self.events:
-            session.execute(insert(AuditEvent), self.events)
+            # Driver executemany: a bulk upsert or a list answer records up to 1,000 events at once.
+            table = AuditEvent.__table__  # type: ignore[attr-defined]
+            bulk.execute(session, bulk.insert_rows(table, self.events, session.get_bind().dialect))
             self.events = []
 
     def mark_failed(self, outcome: str) -> None:
