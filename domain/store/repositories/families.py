@@ -183,6 +183,18 @@ def team_ids_by_code(session: Session, codes: Collection[str]) -> dict[str, uuid
     return {code: team_id for code, team_id in session.exec(statement)}
 
 
+def _columns(table: Any, names: Sequence[str]) -> list[Any]:
+    return [table.c[name] for name in names]
+
+
+# Only the columns the upsert compares: every UUID and timestamp read costs a conversion in Python.
+FAMILY_READ = ("id", "source_system", "external_id", "area_id", "team_id", "address")
+MEMBER_READ = ("family_id", "role", "name", "cpr")
+CHILD_READ = ("id", "family_id", "external_id", "name", "due_date", "birth_date", "discharge_date", "cpr")
+CHILD_READ += ("daycare_start", "kindergarten_start", "school_start")
+RISK_READ = ("id", "family_id", "code")
+
+
 def family_rows_by_source(session: Session, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RowMapping]:
     """Existing families by (source_system, external_id), as plain rows."""
     by_source: dict[str, list[str]] = {}
@@ -191,7 +203,7 @@ def family_rows_by_source(session: Session, keys: Collection[tuple[str, str]]) -
     found: dict[tuple[str, str], RowMapping] = {}
     for source_system, external_ids in by_source.items():
         for chunk in _chunks(external_ids):
-            statement = sa_select(family_table).where(
+            statement = sa_select(*_columns(family_table, FAMILY_READ)).where(
                 family_table.c.source_system == source_system, family_table.c.external_id.in_(chunk)
             )
             for row in session.execute(statement).mappings():
@@ -199,25 +211,27 @@ def family_rows_by_source(session: Session, keys: Collection[tuple[str, str]]) -
     return found
 
 
-def _rows_of_families(session: Session, table: Any, family_ids: Sequence[uuid.UUID], *extra: Any) -> list[RowMapping]:
+def _rows_of_families(
+    session: Session, table: Any, names: Sequence[str], family_ids: Sequence[uuid.UUID], *extra: Any
+) -> list[RowMapping]:
     rows: list[RowMapping] = []
     for chunk in _chunks(family_ids):
-        statement = sa_select(table).where(table.c.family_id.in_(chunk), *extra)
+        statement = sa_select(*_columns(table, names)).where(table.c.family_id.in_(chunk), *extra)
         rows.extend(session.execute(statement).mappings())
     return rows
 
 
 def member_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
-    return _rows_of_families(session, member_table, family_ids)
+    return _rows_of_families(session, member_table, MEMBER_READ, family_ids)
 
 
 def child_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
-    return _rows_of_families(session, child_table, family_ids)
+    return _rows_of_families(session, child_table, CHILD_READ, family_ids)
 
 
 def family_risk_rows_of(session: Session, family_ids: Sequence[uuid.UUID]) -> list[RowMapping]:
     """The family-level risk factors (not those recorded for one child)."""
-    return _rows_of_families(session, risk_table, family_ids, risk_table.c.child_id.is_(None))
+    return _rows_of_families(session, risk_table, RISK_READ, family_ids, risk_table.c.child_id.is_(None))
 
 
 def child_ids_by_cpr(session: Session, cprs: Sequence[str]) -> dict[str, uuid.UUID]:
