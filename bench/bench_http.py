@@ -50,6 +50,7 @@ from domain.store.repositories.access import visible_children
 from domain.store.tables import Child, Staff, Visit, VisitStaff
 
 RESULTS_DIR = Path(__file__).parent / "results"
+PREPARE = "from api.serve import prepare; from domain.settings import get_settings; prepare(get_settings()).dispose()"
 API = "/api/v1"
 CEILING = "ping"
 
@@ -109,7 +110,7 @@ def free_port(preferred: int) -> int:
 class Server:
     """uvicorn with N workers on its own port, as `make run` would start it (minus demo data)."""
 
-    def __init__(self, database_url: str, *, port: int, workers: int, log_path: Path) -> None:
+    def __init__(self, database_url: str, *, port: int, workers: int, log_path: Path, source: Path) -> None:
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         env = {
@@ -139,8 +140,13 @@ class Server:
             "--no-access-log",
             "--no-server-header",
         ]
+        env["PYTHONPATH"] = str(source)
         self.log = log_path.open("wb")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        # What `make run` does before serving (migrations, catalog, planner statistics), then uvicorn.
+        subprocess.run(
+            [sys.executable, "-c", PREPARE], env=env, cwd=source, stdout=self.log, stderr=subprocess.STDOUT, check=True
+        )
+        self.process = subprocess.Popen(command, env=env, cwd=source, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
@@ -159,16 +165,20 @@ class Server:
         raise SystemExit(f"error: the server was not ready in {timeout:.0f} s: {last}")
 
     def worker_pids(self) -> list[int]:
+        """The processes serving requests: uvicorn's workers, or uvicorn itself with one worker."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
-            return [int(pid) for pid in children.read_text().split()]
+            found = [int(pid) for pid in children.read_text().split()]
         except OSError:
-            return []
+            found = []
+        return found or [self.process.pid]
 
     def peak_rss_mb(self) -> dict[str, float]:
         """VmHWM of the supervisor and of each worker, in MiB (the workers serve the requests)."""
         found: dict[str, float] = {}
-        for label, pid in [("supervisor", self.process.pid), *((f"worker {p}", p) for p in self.worker_pids())]:
+        workers = self.worker_pids()
+        supervisor = [] if workers == [self.process.pid] else [("supervisor", self.process.pid)]
+        for label, pid in [*supervisor, *((f"worker {p}", p) for p in workers)]:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
@@ -493,7 +503,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{' '.join(report['machine']['loadavg_start'])}.",
         f"Database: {report['database']} with {report['counts']['children']:,} children and "
         f"{report['counts']['visits']:,} visits ({report['counts']['children_visible_to_hv1']:,} children visible "
-        f"to hv1). Server: uvicorn, {report['workers']} workers; wrk {report['duration']} s per figure.",
+        f"to hv1). Server: uvicorn, {report['workers']} workers, code {report['source']}"
+        f"{' (' + report['label'] + ')' if report['label'] else ''}; wrk {report['duration']} s per figure.",
         f"Ceiling ({CEILING}) drift between its first and last measurement: {report['ceiling_drift']}.",
         "",
         "| endpoint | conns | req/s | ratio | p50 ms | p99 ms | non-2xx | errors | target (8 conns) |",
@@ -534,6 +545,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=30, help="wrk's per-request timeout in seconds")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where the .md and .json go")
     parser.add_argument("--no-write", action="store_true", help="print only; write no result files")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent,
+        help="serve the app from this source tree (e.g. an older commit, for before/after); default: this one",
+    )
+    parser.add_argument("--label", default="", help="added to the result file names, e.g. before")
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
@@ -548,7 +566,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_http_") as scratch:
         scratch_dir = Path(scratch)
         server = Server(
-            args.database_url, port=free_port(args.port), workers=args.workers, log_path=scratch_dir / "server.log"
+            args.database_url,
+            port=free_port(args.port),
+            workers=args.workers,
+            log_path=scratch_dir / "server.log",
+            source=args.source.resolve(),
         )
         try:
             server.wait_ready()
@@ -603,6 +625,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "size": size,
         "counts": picks.counts,
         "workers": args.workers,
+        "label": args.label,
+        "source": _describe_source(args.source),
         "duration": args.duration,
         "machine": machine(),
         "ceiling_requests_per_s": ceiling,
@@ -620,11 +644,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("server log tail:\n" + log_tail, file=sys.stderr)
     if not args.no_write:
         args.output.mkdir(parents=True, exist_ok=True)
-        stem = f"http-{report['database']}-{size}-{started.strftime('%Y%m%d-%H%M')}"
+        label = f"-{args.label}" if args.label else ""
+        stem = f"http-{report['database']}-{size}{label}-{started.strftime('%Y%m%d-%H%M')}"
         (args.output / f"{stem}.md").write_text(text)
         (args.output / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {args.output / stem}.md and .json", file=sys.stderr)
     return 0 if all(f.valid for f in figures) else 1
+
+
+def _describe_source(source: Path) -> str:
+    commit = subprocess.run(
+        ["git", "-C", str(source), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return commit or str(source)
 
 
 def _redacted(path: str) -> str:
