@@ -33,9 +33,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, create_engine, insert, table, text
+from sqlalchemy import Index, column, create_engine, insert, table, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 from tqdm import tqdm
 
 from domain.rules.catalog import PackageVersion
@@ -103,6 +103,7 @@ SHARES: dict[str, float] = {
     "consent_given": 0.85,  # consent to share health data with social staff, of children they work with
     "consent_withdrawn": 0.05,
     "judgement_basis": 0.45,  # seed 003: about half of municipalities rely on the professional's judgement
+    "daycare": 0.85,  # children in a nursery from about 11 months
 }
 
 # Risk factors of a family, with the share in ordinary and in designated housing areas.
@@ -201,6 +202,7 @@ class Organisation:
     teams: list[tuple[str, list[str], list[tuple[str, bool]]]] = field(default_factory=list)
     family_therapists: list[str] = field(default_factory=list)
     caseworkers: list[str] = field(default_factory=list)
+    daycare_of_area: dict[str, str] = field(default_factory=dict)
 
 
 def build_organisation(session: Session, size: Size) -> Organisation:
@@ -212,7 +214,8 @@ def build_organisation(session: Session, size: Size) -> Organisation:
         team_areas = [(_hex(a.id), a.designated) for a in areas if a.team_id == team_id]
         org.teams.append((_hex(team_id), [_hex(hv) for hv in demo.health_visitors[code]], team_areas))
     for area in areas:
-        organisation.create_daycare(session, name=f"Vuggestuen {area.name}", area_id=area.id)
+        daycare = organisation.create_daycare(session, name=f"Vuggestuen {area.name}", area_id=area.id)
+        org.daycare_of_area[_hex(area.id)] = _hex(daycare.id)
     wanted = max(1, round(size.children / size.children_per_health_visitor))
     have = sum(len(hvs) for _, hvs, _ in org.teams)
     number, area_number = 0, 0
@@ -229,7 +232,8 @@ def build_organisation(session: Session, size: Size) -> Organisation:
                 designated=area_number % size.designated_every == 0,
                 team_id=team.id,
             )
-            organisation.create_daycare(session, name=f"Vuggestuen {area.name}", area_id=area.id)
+            daycare = organisation.create_daycare(session, name=f"Vuggestuen {area.name}", area_id=area.id)
+            org.daycare_of_area[_hex(area.id)] = _hex(daycare.id)
             team_areas.append((_hex(area.id), area.designated))
         hvs = []
         for _ in range(min(size.health_visitors_per_team, wanted - have)):
@@ -273,6 +277,9 @@ class ChildPlan:
     risk: frozenset[str]
     has_father: bool
     index: int
+    daycare_start: date | None
+    kindergarten_start: date | None
+    school_start: date | None
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -437,13 +444,15 @@ class Generator:
                             serial = serials[(birth_or_none, female)]
                             serials[(birth_or_none, female)] += 1
                             cpr = fictional_cpr(birth_or_none, serial, female=female)
+                        starts = self._institution_starts(birth_or_none)
                         child_id = self.uid()
                         rows.add(
                             "child",
                             (
                                 child_id, now, now, family_id, f"BARN-{n:07d}-{child_number}",
                                 f"{rng.choice(FIRST_NAMES)} {surname}" if birth_or_none else None,
-                                _day(due), _day(birth_or_none), _day(discharge), cpr, level, None, None, None, None,
+                                _day(due), _day(birth_or_none), _day(discharge), cpr, level,
+                                org.daycare_of_area[area_id] if starts[0] else None, *(_day(d) for d in starts),
                             ),
                         )  # fmt: skip
                         start = min(due - timedelta(days=120), today)
@@ -454,7 +463,8 @@ class Generator:
                             ChildPlan(
                                 id=child_id, family_id=family_id, health_visitor=hv, designated=designated,
                                 due=due, birth=birth_or_none, discharge=discharge, level=level,
-                                risk=frozenset(risk), has_father=has_father, index=index,
+                                risk=frozenset(risk), has_father=has_father, index=index, daycare_start=starts[0],
+                                kindergarten_start=starts[1], school_start=starts[2],
                             )
                         )  # fmt: skip
                         index += 1
@@ -500,14 +510,29 @@ class Generator:
                 commit()
                 bar.update(len(chunk))
 
+    def _institution_starts(self, birth: date | None) -> tuple[date | None, date | None, date | None]:
+        """Nursery from about 11 months for most children, kindergarten at about 2 years 10 months,
+        school in August of the year the child turns 6 (Model B transition visits anchor on these)."""
+        if birth is None or self.rng.random() >= SHARES["daycare"]:
+            return None, None, None
+        nursery = birth + timedelta(days=self.rng.randint(300, 400))
+        kindergarten = birth + timedelta(days=self.rng.randint(1020, 1100))
+        return nursery, kindergarten, date(birth.year + 6, 8, 1)
+
     def _child(self, rows: Rows, child: ChildPlan, packages: dict[str, PackageVersion], staff: dict[str, str]) -> None:
         rng, now, today = self.rng, self.now, self.today
         start = min(child.due - timedelta(days=120), today)
         anchors = ChildAnchors(
-            due_date=child.due, birth_date=child.birth, discharge_date=child.discharge, enrollment_date=start
+            due_date=child.due,
+            birth_date=child.birth,
+            discharge_date=child.discharge,
+            enrollment_date=start,
+            daycare_start=child.daycare_start,
+            kindergarten_start=child.kindergarten_start,
+            school_start=child.school_start,
         )
         hv = child.health_visitor
-        enrolled = ["universal", "depression_screening", "three_year_visit"]
+        enrolled = ["universal", "depression_screening", "three_year_visit", "transitions"]
         if child.designated:
             enrolled.append("housing_area_extra")
         social = False
@@ -707,6 +732,12 @@ class Generator:
             )  # fmt: skip
 
 
+def _secondary_indexes() -> list[Index]:
+    """The non-unique indexes of the tables the generator fills (unique ones check the data)."""
+    tables = SQLModel.metadata.tables
+    return [index for name in COLUMNS for index in sorted(tables[name].indexes, key=str) if not index.unique]
+
+
 # -- the database -----------------------------------------------------------------------------------
 
 
@@ -784,7 +815,7 @@ def generate(
             code: catalog.current(code)
             for code in (
                 "universal", "depression_screening", "three_year_visit", "housing_area_extra", "minding_the_baby",
-                "level4_followup", "cos_p", "marte_meo", "joint_visits",
+                "level4_followup", "cos_p", "marte_meo", "joint_visits", "transitions",
             )
         }  # fmt: skip
         session.commit()
@@ -793,6 +824,11 @@ def generate(
         if not postgres:
             # A 256 MB page cache for this connection: random UUID keys touch the whole of every index.
             session.connection().exec_driver_sql("PRAGMA cache_size=-262144")
+        # Secondary indexes are built after the load: one sort per index instead of a random insert
+        # per row into each of them (the visit table has six).
+        indexes = _secondary_indexes()
+        for index in indexes:
+            session.connection().exec_driver_sql(f"DROP INDEX {index.name}")
         generator = Generator(session, writer, size, seed=seed, today=day, progress=progress)
         # SQLite: one transaction per phase (a commit per chunk would sync the WAL each time);
         # PostgreSQL: a commit per chunk keeps the transaction's footprint small.
@@ -805,6 +841,11 @@ def generate(
         generator.care(org, packages, commit=commit)
         session.commit()
         summary.phases["care"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        for index in tqdm(indexes, desc=f"{'indexes':<10}", disable=not progress):
+            index.create(session.connection())
+        session.commit()
+        summary.phases["indexes"] = time.perf_counter() - clock
     clock = time.perf_counter()
     with database.write_engine.connect() as connection:
         # Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would give a live database.
