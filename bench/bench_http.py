@@ -91,6 +91,7 @@ class Figure:
     socket_errors: int
     ratio: float | None = None
     valid: bool = True
+    statuses: str = ""  # for writes: the non-2xx statuses seen, e.g. "409:3"
 
 
 # --- the server -------------------------------------------------------------------------------------------
@@ -173,9 +174,11 @@ class Server:
             found = []
         return found or [self.process.pid]
 
-    def peak_rss_mb(self) -> dict[str, float]:
-        """VmHWM of the supervisor and of each worker, in MiB (the workers serve the requests)."""
-        found: dict[str, float] = {}
+    def peak_rss_mb(self) -> dict[str, dict[str, float]]:
+        """VmHWM (peak RSS) of the supervisor and of each worker, in MiB, with the RSS at the end split into
+        private memory (RssAnon) and file pages (RssFile: on SQLite mostly the memory-mapped database,
+        shared with every other process through the OS page cache)."""
+        found: dict[str, dict[str, float]] = {}
         workers = self.worker_pids()
         supervisor = [] if workers == [self.process.pid] else [("supervisor", self.process.pid)]
         for label, pid in [*supervisor, *((f"worker {p}", p) for p in workers)]:
@@ -183,9 +186,16 @@ class Server:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    found[label] = round(int(line.split()[1]) / 1024, 1)
+            fields = {
+                name: round(int(value.split()[0]) / 1024, 1)
+                for name, _, value in (line.partition(":") for line in status.splitlines())
+                if name in ("VmHWM", "RssAnon", "RssFile")
+            }
+            found[label] = {
+                "peak": fields.get("VmHWM", 0.0),
+                "anon": fields.get("RssAnon", 0.0),
+                "file": fields.get("RssFile", 0.0),
+            }
         return found
 
     def stop(self) -> None:
@@ -377,13 +387,29 @@ function request()
   return wrk.format(method, paths[index], headers, body)
 end
 
+%(response)s
+
 function done(summary, latency, requests)
+  local tally = {}
+  for _, thread in ipairs(threads) do
+    local seen = thread:get("statuses")
+    if seen then for code, n in pairs(seen) do tally[#tally + 1] = code .. ":" .. n end end
+  end
+  if #tally > 0 then io.write("WRKSTATUS " .. table.concat(tally, " ") .. "\\n") end
   local e = summary.errors
   io.write(string.format(
     'WRKJSON {"requests": %%d, "duration_us": %%d, "connect": %%d, "read": %%d, "write": %%d, "status": %%d, ' ..
     '"timeout": %%d, "p50": %%d, "p90": %%d, "p99": %%d, "max": %%d}\\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+RESPONSE_TALLY = """
+statuses = {}
+function response(status, headers, body)
+  if status >= 300 then statuses[status] = (statuses[status] or 0) + 1 end
 end
 """
 
@@ -399,6 +425,8 @@ def write_lua(endpoint: Endpoint, directory: Path, run_id: str) -> Path:
         "body": _lua_string(endpoint.body) if endpoint.body is not None else "nil",
         "headers": ",".join(f"[{_lua_string(k)}]={_lua_string(v)}" for k, v in endpoint.headers.items()),
         "idempotency": "true" if endpoint.idempotency_keys else "false",
+        # Writes tally the status of every answer that is not 2xx (too costly for fast reads).
+        "response": RESPONSE_TALLY if endpoint.unique_paths else "",
     }
     script = f'run_id = "{run_id}"\n' + script
     path = directory / f"{endpoint.name}.lua"
@@ -445,6 +473,11 @@ def run_wrk(
     )
     # A rotated write list that wrapped around repeats visits already recorded: those answers are 409s.
     wrapped = endpoint.unique_paths and figure.requests > len(endpoint.paths)
+    tally = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRKSTATUS ")), None)
+    if tally:
+        figure.statuses = tally[len("WRKSTATUS ") :]
+    if wrapped:
+        figure.statuses += f" (only {len(endpoint.paths)} planned visits to record: some were recorded twice)"
     figure.valid = figure.non_2xx == 0 and figure.socket_errors == 0 and figure.requests > 0 and not wrapped
     return figure
 
@@ -518,8 +551,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {f['endpoint']} | {f['connections']} | {f['requests_per_s']:,.0f} | {ratio} | {f['p50_ms']:.1f} | "
             f"{f['p99_ms']:.1f} | {f['non_2xx']} | {f['socket_errors']} | {f.get('target', '')} |"
         )
-    lines += ["", "Peak RSS (VmHWM) after the run, MiB: "]
-    lines += [f"- {who}: {mb:.1f}" for who, mb in report["peak_rss_mb"].items()]
+    lines += ["", "Memory of the server processes after the run, MiB (peak RSS = VmHWM; at the end: private, file):"]
+    lines += [
+        f"- {who}: peak {mb['peak']:.1f} (private {mb['anon']:.1f}, file {mb['file']:.1f})"
+        for who, mb in report["peak_rss_mb"].items()
+    ]
     lines += ["", "Endpoints:"]
     lines += [f"- `{e['name']}`: {e['description']} — `{e['method']} {e['example']}`" for e in report["endpoints"]]
     return "\n".join(lines) + "\n"
@@ -678,7 +714,7 @@ def _line(figure: Figure) -> str:
     return (
         f"{figure.endpoint:>15} c={figure.connections:<3} {figure.requests_per_s:9.1f} req/s  "
         f"p50 {figure.p50_ms:7.1f} ms  p99 {figure.p99_ms:7.1f} ms  non-2xx {figure.non_2xx}  "
-        f"errors {figure.socket_errors}{flag}"
+        f"errors {figure.socket_errors}{flag}{'  statuses ' + figure.statuses if figure.statuses else ''}"
     )
 
 

@@ -85,10 +85,12 @@ def _visible(shape: _Shape, *, staff_id: Any, team_id: Any, daycare_id: Any, tod
     if shape.client:
         return true()
     conditions: list[ColumnElement[bool]] = []
-    if shape.assigned:
-        conditions.append(_assigned_to_staff(staff_id, today))
+    # The team's caseload first: it is what makes most children visible to a health visitor, and a
+    # database tries the conditions of an OR in order.
     if shape.team:
         conditions.append(_team_caseload(team_id))
+    if shape.assigned:
+        conditions.append(_assigned_to_staff(staff_id, today))
     if shape.daycare:
         conditions.append(
             and_(
