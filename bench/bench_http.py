@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, select
@@ -49,6 +49,7 @@ from domain.store.database import Database
 from domain.store.repositories.access import visible_children
 from domain.store.tables import Child, Staff, Visit, VisitStaff
 
+T = TypeVar("T")
 RESULTS_DIR = Path(__file__).parent / "results"
 PREPARE = "from api.serve import prepare; from domain.settings import get_settings; prepare(get_settings()).dispose()"
 API = "/api/v1"
@@ -72,6 +73,7 @@ class Endpoint:
     paths: list[str]  # one path, or many to rotate through (each request takes the next)
     headers: dict[str, str] = field(default_factory=dict)
     body: str | None = None
+    bodies: list[str] | None = None  # one per path, instead of `body`
     unique_paths: bool = False  # writes: a path must never be used twice
     idempotency_keys: bool = False
 
@@ -165,6 +167,19 @@ class Server:
             time.sleep(0.3)
         raise SystemExit(f"error: the server was not ready in {timeout:.0f} s: {last}")
 
+    def settle(self, limit_s: float = 180.0) -> float:
+        """Wait until requests a slow figure left running are done (wrk stops sending, the server does
+        not stop answering): three pings in a row answered within 20 ms. Answers the seconds waited."""
+        started = time.monotonic()
+        fast = 0
+        with httpx.Client(base_url=self.base_url, timeout=30) as client:
+            while fast < 3 and time.monotonic() - started < limit_s:
+                sent = time.perf_counter()
+                client.get(f"{API}/ping")
+                fast = fast + 1 if time.perf_counter() - sent < 0.02 else 0
+                time.sleep(0.05 if fast else 0.5)
+        return time.monotonic() - started
+
     def worker_pids(self) -> list[int]:
         """The processes serving requests: uvicorn's workers, or uvicorn itself with one worker."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -217,7 +232,7 @@ class Picks:
     hv1_id: str
     team_id: str
     children: list[str]
-    write_visits: list[str]
+    write_visits: list[tuple[str, str]]  # (visit id, id of a staff member assigned to it)
     birth_year: int
     counts: dict[str, int]
 
@@ -242,21 +257,26 @@ def pick_ids(database_url: str, *, write_pool: int, child_pool: int) -> Picks:
                     .limit(child_pool)
                 ).scalars()
             )
+            # Visits to record: planned, not before two weeks from now (so no worklist changes) and not
+            # hv1's (so her calendar stays the same), each with a staff member assigned to it to name as
+            # the performer. Recorded by the integration client, which may record any visit: one health
+            # visitor's team has too few future visits for repeated runs at hundreds of writes a second.
             hv1_visits = select(VisitStaff.visit_id).where(VisitStaff.staff_id == staff.id)
-            write_visits = list(
-                session.execute(
-                    select(Visit.id)
-                    .join(Child, Child.id == Visit.child_id)
+            write_visits = [
+                (str(visit_id), str(performer))
+                for visit_id, performer in session.execute(
+                    select(Visit.id, func.min(VisitStaff.staff_id))
+                    .join(VisitStaff, VisitStaff.visit_id == Visit.id)
                     .where(
-                        visible,
                         Visit.status == "planned",
-                        Visit.target_date > today + timedelta(days=400),
+                        Visit.target_date > today + timedelta(days=14),
                         Visit.id.not_in(hv1_visits),  # type: ignore[attr-defined]
                     )
-                    .order_by(Visit.target_date.desc(), Visit.id)  # type: ignore[attr-defined]
+                    .group_by(Visit.id)
+                    .order_by(Visit.id)
                     .limit(write_pool)
-                ).scalars()
-            )
+                )
+            ]
             birth_year = session.execute(
                 select(func.extract("year", Child.birth_date).label("year"))
                 .where(Child.birth_date < date(today.year, 1, 1))
@@ -275,7 +295,7 @@ def pick_ids(database_url: str, *, write_pool: int, child_pool: int) -> Picks:
                 hv1_id=str(staff.id),
                 team_id=str(staff.team_id),
                 children=[str(c) for c in children],
-                write_visits=[str(v) for v in write_visits],
+                write_visits=write_visits,
                 birth_year=int(birth_year or today.year - 1),
                 counts=counts,
             )
@@ -298,7 +318,7 @@ def client_token(base_url: str) -> str:
     return sign_in(base_url, grant_type="client_credentials", client_id="demo-client", client_secret="demo-secret")  # noqa: S106
 
 
-def endpoint_for(name: str, base_url: str, picks: Picks, write_visits: list[str]) -> Endpoint:
+def endpoint_for(name: str, base_url: str, picks: Picks, write_visits: list[tuple[str, str]]) -> Endpoint:
     """One endpoint to measure, with a fresh token (tokens last at most 30 minutes)."""
     if name == CEILING:
         return Endpoint(name, "bare JSON endpoint with all middleware (ceiling)", "GET", [f"{API}/ping"])
@@ -325,16 +345,17 @@ def endpoint_for(name: str, base_url: str, picks: Picks, write_visits: list[str]
         path = f"{API}/staff/{picks.hv1_id}/calendar.ics?feed_token={token}"
         return Endpoint(name, "hv1's calendar feed (.ics) with a feed token", "GET", [path])
     if name in ("complete", "complete_idem"):
-        described = "record a planned visit done (a new visit each request)"
+        described = "record a planned visit done, by its assigned staff (integration client, a new visit each time)"
         if name == "complete_idem":
             described += ", with an Idempotency-Key"
+        client = {"Authorization": f"Bearer {client_token(base_url)}"}
         return Endpoint(
             name,
             described,
             "POST",
-            [f"{API}/visits/{v}/complete" for v in write_visits],
-            {**bearer, "Content-Type": "application/json"},
-            body="{}",
+            [f"{API}/visits/{visit_id}/complete" for visit_id, _ in write_visits],
+            {**client, "Content-Type": "application/json"},
+            bodies=[json.dumps({"performed_by": [performer]}) for _, performer in write_visits],
             unique_paths=True,
             idempotency_keys=name == "complete_idem",
         )
@@ -347,7 +368,7 @@ def endpoint_for(name: str, base_url: str, picks: Picks, write_visits: list[str]
     raise SystemExit(f"error: unknown endpoint {name}")
 
 
-def _split(items: list[str], parts: int) -> list[list[str]]:
+def _split(items: list[T], parts: int) -> list[list[T]]:
     if parts <= 0:
         return []
     size = len(items) // parts
@@ -361,6 +382,7 @@ LUA_TEMPLATE = """
 local paths = {%(paths)s}
 local method = "%(method)s"
 local body = %(body)s
+local bodies = %(bodies)s
 local base_headers = {%(headers)s}
 local idempotency = %(idempotency)s
 local threads = {}
@@ -384,7 +406,7 @@ function request()
   local headers = {}
   for k, v in pairs(base_headers) do headers[k] = v end
   if idempotency then headers["Idempotency-Key"] = "bench-" .. thread_no .. "-" .. counter .. "-" .. run_id end
-  return wrk.format(method, paths[index], headers, body)
+  return wrk.format(method, paths[index], headers, bodies and bodies[index] or body)
 end
 
 %(response)s
@@ -423,6 +445,7 @@ def write_lua(endpoint: Endpoint, directory: Path, run_id: str) -> Path:
         "paths": ",".join(_lua_string(p) for p in endpoint.paths),
         "method": endpoint.method,
         "body": _lua_string(endpoint.body) if endpoint.body is not None else "nil",
+        "bodies": "{" + ",".join(_lua_string(b) for b in endpoint.bodies) + "}" if endpoint.bodies else "nil",
         "headers": ",".join(f"[{_lua_string(k)}]={_lua_string(v)}" for k, v in endpoint.headers.items()),
         "idempotency": "true" if endpoint.idempotency_keys else "false",
         # Writes tally the status of every answer that is not 2xx (too costly for fast reads).
@@ -513,6 +536,13 @@ def machine() -> dict[str, Any]:
     }
 
 
+def absolute_sqlite_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return url
+    return parsed.set(database=str(Path(parsed.database).resolve())).render_as_string(hide_password=False)
+
+
 def database_label(url: str) -> str:
     return make_url(url).get_backend_name()
 
@@ -592,6 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if shutil.which("wrk") is None:
         raise SystemExit("error: wrk is not installed (Debian: apt-get install wrk)")
+    args.database_url = absolute_sqlite_url(args.database_url)  # the server may run in another directory
     connection_counts = [int(c) for c in args.connections.split(",") if c.strip()]
     names = [n.strip() for n in args.endpoints.split(",") if n.strip() and n.strip() != CEILING]
     started = datetime.now(UTC)
@@ -637,6 +668,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         duration=args.duration,
                         timeout=args.timeout,
                     )
+                    waited = server.settle()
+                    if waited > 2:
+                        print(f"  (waited {waited:.0f} s for the server to finish its last requests)", file=sys.stderr)
                     if name == CEILING:
                         ceiling_rates[connections].append(figure.requests_per_s)
                     if not last_ceiling:  # the second ceiling run only feeds the average and the drift
