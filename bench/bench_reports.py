@@ -84,21 +84,31 @@ def measure(database: Database, name: str, run: Callable[[Session], str], repeat
     return figure
 
 
-def explain(database: Database, statement: str, parameters: Any) -> str:
+def explain(database: Database, statements: list[tuple[str, Any]]) -> list[str]:
+    """The plan of every query of a figure, run in one transaction as the figure ran them, so a
+    `SET LOCAL` among them applies to the plans after it (and is itself run, not explained)."""
     prefix = "EXPLAIN QUERY PLAN " if database.is_sqlite else "EXPLAIN (ANALYZE, BUFFERS) "
+    plans: list[str] = []
     with database.read_engine.connect() as connection:
         raw = connection.connection.driver_connection
         assert raw is not None
         cursor = raw.cursor()
         try:
-            cursor.execute(prefix + statement, parameters)
-            rows = cursor.fetchall()
+            for statement, parameters in statements:
+                if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                    cursor.execute(statement, parameters)
+                    plans.append("(run as it is: not a query)")
+                    continue
+                cursor.execute(prefix + statement, parameters)
+                rows = cursor.fetchall()
+                if database.is_sqlite:
+                    plans.append("\n".join(f"{row[0]:>4} {row[1]:>4} {row[3]}" for row in rows))
+                else:
+                    plans.append("\n".join(str(row[0]) for row in rows))
         finally:
             cursor.close()
-        connection.rollback()
-    if database.is_sqlite:
-        return "\n".join(f"{row[0]:>4} {row[1]:>4} {row[3]}" for row in rows)
-    return "\n".join(str(row[0]) for row in rows)
+            connection.rollback()
+    return plans
 
 
 def label_of(url: str) -> str:
@@ -219,7 +229,8 @@ def report_text(
     if plans:
         for figure in [base, *figures]:
             lines += ["", f"## {figure.name}", ""]
-            for number, (statement, parameters) in enumerate(figure.statements, start=1):
+            plans = explain(database, figure.statements)
+            for number, ((statement, parameters), plan) in enumerate(zip(figure.statements, plans, strict=True), 1):
                 lines += [
                     f"### statement {number}",
                     "",
@@ -230,7 +241,7 @@ def report_text(
                     f"parameters: `{parameters!r}`" if parameters else "",
                     "",
                     "```",
-                    explain(database, statement, parameters),
+                    plan,
                     "```",
                 ]
     return "\n".join(lines) + "\n"
