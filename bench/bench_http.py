@@ -262,17 +262,17 @@ def pick_ids(database_url: str, *, write_pool: int, child_pool: int) -> Picks:
             # the performer. Recorded by the integration client, which may record any visit: one health
             # visitor's team has too few future visits for repeated runs at hundreds of writes a second.
             hv1_visits = select(VisitStaff.visit_id).where(VisitStaff.staff_id == staff.id)
+            performer = select(VisitStaff.staff_id).where(VisitStaff.visit_id == Visit.id).limit(1).scalar_subquery()
             write_visits = [
                 (str(visit_id), str(performer))
                 for visit_id, performer in session.execute(
-                    select(Visit.id, func.min(VisitStaff.staff_id))
-                    .join(VisitStaff, VisitStaff.visit_id == Visit.id)
+                    select(Visit.id, performer)
                     .where(
                         Visit.status == "planned",
                         Visit.target_date > today + timedelta(days=14),
                         Visit.id.not_in(hv1_visits),  # type: ignore[attr-defined]
+                        performer.is_not(None),
                     )
-                    .group_by(Visit.id)
                     .order_by(Visit.id)
                     .limit(write_pool)
                 )
@@ -501,7 +501,10 @@ def run_wrk(
         figure.statuses = tally[len("WRKSTATUS ") :]
     if wrapped:
         figure.statuses += f" (only {len(endpoint.paths)} planned visits to record: some were recorded twice)"
-    figure.valid = figure.non_2xx == 0 and figure.socket_errors == 0 and figure.requests > 0 and not wrapped
+    # No answer within the run is a figure (0 requests/s), not an invalid one; the note says why.
+    if figure.requests == 0:
+        figure.statuses = f"no answer within the {duration} s run"
+    figure.valid = figure.non_2xx == 0 and figure.socket_errors == 0 and not wrapped
     return figure
 
 
@@ -577,6 +580,8 @@ def markdown(report: dict[str, Any]) -> str:
         ratio = f"{f['ratio']:.1%}" if f["ratio"] is not None else "—"
         if not f["valid"]:
             ratio += " INVALID"
+        if f.get("statuses"):
+            ratio += f" ({f['statuses']})"
         lines.append(
             f"| {f['endpoint']} | {f['connections']} | {f['requests_per_s']:,.0f} | {ratio} | {f['p50_ms']:.1f} | "
             f"{f['p99_ms']:.1f} | {f['non_2xx']} | {f['socket_errors']} | {f.get('target', '')} |"
