@@ -21,7 +21,6 @@ from sqlmodel import Session, create_engine
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Rows ANALYZE samples per index: enough for the planner to tell a selective index from a poor one.
 SQLITE_ANALYSIS_LIMIT = 2_000
-SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 
 def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
@@ -44,10 +43,6 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Read pages through a memory map (shared by every connection and worker through the OS page
-        # cache) instead of a read() and a copy into each connection's small page cache: lists that
-        # visit thousands of rows by id run about twice as fast at a municipality's size.
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
