@@ -4,11 +4,12 @@ request, at the edge) and `authorize`, the one place every operation's access ru
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -38,46 +39,87 @@ class UnitOfWork:
     commit_on_domain_error: bool = False
 
 
-def _write_audit_apart(database: Database, trail: AuditTrail) -> None:
-    if not trail.events:
+def _finish(uow: UnitOfWork) -> None:
+    """After the handler returned: a change commits with its audit events; a read commits nothing but
+    its audit events, written before the response leaves."""
+    session, trail = uow.session, uow.audit
+    if uow.writes:
+        trail.write(session)
+        session.commit()
         return
-    with database.session(write=True) as session:
+    if not trail.events:
+        session.rollback()
+        return
+    if uow.database.is_sqlite:
+        # End the read transaction first: on SQLite a read transaction cannot safely become a write
+        # one (another writer may have committed since its snapshot), but a fresh transaction that
+        # starts with the insert waits for the lock like any writer.
+        session.rollback()
+    # On PostgreSQL the events join the read's own transaction: one commit, and no second checkout of
+    # a pooled connection (each costs a round trip for the pre-ping).
+    trail.write(session)
+    session.commit()
+
+
+def _fail(uow: UnitOfWork, exc: Exception) -> None:
+    """The handler raised: undo its changes and record the attempt as refused or failed."""
+    session, trail = uow.session, uow.audit
+    if uow.commit_on_domain_error and isinstance(exc, DomainError):
+        trail.mark_failed("refused")
+        trail.write(session)
+        session.commit()
+        return
+    session.rollback()
+    refused = isinstance(exc, Forbidden | NotAuthenticated) or (
+        isinstance(exc, StarletteHTTPException) and exc.status_code in (401, 403)
+    )
+    trail.mark_failed("refused" if refused else "failed")
+    if trail.events:
         trail.write(session)
         session.commit()
 
 
-def unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+def _close(session: Session) -> None:
+    try:
+        if session.in_transaction():
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     """One session per request. Writes commit once, here, after the handler returned; reads commit
-    nothing but their audit events."""
+    nothing but their audit events.
+
+    Async on purpose: opening a session does no I/O, so only the end (commit, audit events) hops to
+    the thread pool, and not at all when the request never touched the database (e.g. a refusal
+    before any query, or GET /ping).
+    """
     database: Database = request.app.state.database
     route = request.scope.get("route")
     resource = f"{request.method} {getattr(route, 'path', request.url.path)}"
     purpose = (request.headers.get("x-purpose") or "").strip()[:300] or None
     writes = request.method not in SAFE_METHODS
     trail = AuditTrail(request_id=getattr(request.state, "request_id", None), resource=resource, purpose=purpose)
-    with database.session(write=writes) as session:
-        uow = UnitOfWork(session=session, audit=trail, database=database, writes=writes)
+    session = database.open_session(write=writes)
+    uow = UnitOfWork(session=session, audit=trail, database=database, writes=writes)
+    try:
         try:
             yield uow
         except Exception as exc:
-            if uow.commit_on_domain_error and isinstance(exc, DomainError):
-                trail.mark_failed("refused")
-                trail.write(session)
-                session.commit()
-                raise
-            session.rollback()
-            refused = isinstance(exc, Forbidden | NotAuthenticated) or (
-                isinstance(exc, StarletteHTTPException) and exc.status_code in (401, 403)
-            )
-            trail.mark_failed("refused" if refused else "failed")
-            _write_audit_apart(database, trail)
+            await run_in_threadpool(_fail, uow, exc)
             raise
-        if writes:
-            trail.write(session)
-            session.commit()
+        if session.in_transaction() or trail.events:
+            await run_in_threadpool(_finish, uow)
+    finally:
+        if not session.in_transaction():
+            session.close()  # no connection is held: nothing to send to the database
         else:
-            session.rollback()
-            _write_audit_apart(database, trail)
+            try:
+                await run_in_threadpool(_close, session)
+            except BaseException:
+                session.close()
+                raise
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
@@ -117,7 +159,7 @@ def _refuse(uow: UnitOfWork, person_id: uuid.UUID | None, reason: str, **context
     return Forbidden(reason)
 
 
-def authorize(
+async def authorize(
     request: Request,
     uow: UnitOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
@@ -129,6 +171,13 @@ def authorize(
         raise Forbidden("This operation has no access rule")
     if rule.public:
         return None
+    # The checks query the database: one hop to the thread pool for all of them.
+    return await run_in_threadpool(_check_access, request, uow, rule, credentials)
+
+
+def _check_access(
+    request: Request, uow: UnitOfWork, rule: AccessRule, credentials: HTTPAuthorizationCredentials | None
+) -> Actor:
     path_params: dict[str, Any] = request.path_params
     feed_token = request.query_params.get("feed_token") if rule.self_only else None
     if credentials is not None:
@@ -184,7 +233,7 @@ def authorize(
 Authorized = Annotated[Actor | None, Depends(authorize)]
 
 
-def current_actor(actor: Authorized) -> Actor:
+async def current_actor(actor: Authorized) -> Actor:
     """The authenticated caller of a non-public operation."""
     if actor is None:
         raise NotAuthenticated("A bearer token is required")

@@ -22,7 +22,7 @@ class AccessRule:
     roles: frozenset[str] = frozenset()
     scope: str | None = None  # the client scope that grants the operation; None: no client may call it
     person_level: bool = False  # touches a person's data: audited, relation-checked, never for managers
-    public: bool = False  # needs no token (only the token endpoint)
+    public: bool = False  # needs no token (the token endpoint and the ping)
     self_only: bool = False  # staff may call it only for their own {staff_id}
     # Health-visiting data (screenings, notes): social staff see it only under consent or a legal basis.
     health_data: bool = False
@@ -37,6 +37,7 @@ def _person(roles: frozenset[str], scope: str | None, *, health_data: bool = Fal
 
 RULES: dict[tuple[str, str], AccessRule] = {
     ("POST", "/auth/token"): AccessRule(public=True),
+    ("GET", "/ping"): AccessRule(public=True),
     ("GET", "/auth/me"): AccessRule(roles=ALL_STAFF, scope="*"),
     # catalog (no person data)
     ("GET", "/levels"): AccessRule(roles=ALL_STAFF, scope=Scope.CATALOG_READ),

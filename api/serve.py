@@ -59,6 +59,7 @@ def prepare(settings: Settings) -> Database:
             log.info("demo data loaded", extra={"families": created})
         print("Demo sign-ins (password 'demo'): " + ", ".join(DEMO_SIGN_INS), file=sys.stderr)
         print("Integration client: demo-client / demo-secret", file=sys.stderr)
+    database.refresh_statistics()
     return database
 
 

@@ -1,8 +1,10 @@
 """Micro-benchmark of the pure rules on one core: schedules and eligibility evaluations per second.
 
-Run: `python -m bench.bench_rules [--children N]`. Anchors are random but fixed by a seed, spread
-over ten years of due dates, so the working-day cache and the package compilation are warm after
-the first call, as they are in a running service. Target: >= 30,000 universal schedules/s.
+Run: `python -m bench.bench_rules [--children N]`. Reports children/s and visit rows/s for the
+universal programme and Minding the Baby, each with the ceiling measured in the same run.
+Anchors are random but fixed by a seed, spread over ten years of due dates, so the working-day
+cache and the package compilation are warm after the first call, as they are in a running
+service. Target: >= 30,000 universal schedules/s.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import argparse
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.rules.catalog import PackageVersion, load_default_catalog
 from domain.rules.eligibility import ChildFacts, ScreeningFact, evaluate_eligibility, load_default_criteria
-from domain.rules.schedule import ChildAnchors, generate_schedule
+from domain.rules.schedule import ChildAnchors, PlannedVisit, generate_schedule
 from domain.rules.screening import Instrument, Respondent
 
 UNIVERSAL_TARGET = 30_000
@@ -71,15 +74,53 @@ def timed(run: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - start, items
 
 
-def bench_schedules(package: PackageVersion, anchors: list[ChildAnchors]) -> tuple[float, float]:
-    """Children per second and visit rows per second for one package."""
+@dataclass(frozen=True, slots=True)
+class ScheduleFigures:
+    children_per_s: float
+    rows_per_s: float
+    ceiling_children_per_s: float
+    ceiling_rows_per_s: float
+
+    @property
+    def ratio(self) -> float:
+        """The engine's rate as a share of the ceiling's."""
+        return self.children_per_s / self.ceiling_children_per_s
+
+
+def bench_schedules(package: PackageVersion, anchors: list[ChildAnchors]) -> ScheduleFigures:
+    """Children and visit rows per second for one package, and the same for the ceiling.
+
+    The ceiling builds, per child, the same number of `PlannedVisit` objects the engine answered,
+    from constants: the cost of handing the result over, with no date arithmetic, no working-day
+    look-up and no window logic. The engine cannot be faster than that, so engine/ceiling is the
+    share of the possible rate it reaches.
+    """
     generate_schedule(package, anchors[0])  # compile the package and load the holidays once
+    counts: list[int] = []
 
     def run() -> int:
-        return sum(len(generate_schedule(package, a)) for a in anchors)
+        for a in anchors:
+            counts.append(len(generate_schedule(package, a)))
+        return sum(counts)
 
     seconds, rows = timed(run)
-    return len(anchors) / seconds, rows / seconds
+    day = anchors[0].due_date
+    roles = tuple(package.roles)
+
+    def ceiling() -> int:
+        made = 0
+        for count in counts:
+            made += len(tuple(PlannedVisit("kind", n, day, day, day, roles) for n in range(count)))
+        return made
+
+    ceiling_seconds, ceiling_rows = timed(ceiling)
+    assert ceiling_rows == rows
+    return ScheduleFigures(
+        children_per_s=len(anchors) / seconds,
+        rows_per_s=rows / seconds,
+        ceiling_children_per_s=len(anchors) / ceiling_seconds,
+        ceiling_rows_per_s=rows / ceiling_seconds,
+    )
 
 
 def main() -> None:
@@ -103,10 +144,15 @@ def main() -> None:
 
     seconds, _ = timed(evaluate_all)
 
-    print(f"universal programme : {universal[0]:>10,.0f} children/s {universal[1]:>12,.0f} visit rows/s")
-    print(f"minding the baby    : {mtb[0]:>10,.0f} children/s {mtb[1]:>12,.0f} visit rows/s")
+    print("one core; ceiling = building the same PlannedVisit objects from constants (see bench_schedules)")
+    for name, fig in (("universal programme", universal), ("minding the baby", mtb)):
+        print(
+            f"{name:<20}: {fig.children_per_s:>10,.0f} children/s {fig.rows_per_s:>12,.0f} visit rows/s"
+            f"  = {fig.ratio:5.1%} of the ceiling ({fig.ceiling_children_per_s:,.0f} children/s,"
+            f" {fig.ceiling_rows_per_s:,.0f} rows/s)"
+        )
     print(f"eligibility         : {len(facts) / seconds:>10,.0f} evaluations/s")
-    verdict = "meets" if universal[0] >= UNIVERSAL_TARGET else "MISSES"
+    verdict = "meets" if universal.children_per_s >= UNIVERSAL_TARGET else "MISSES"
     print(f"universal target {UNIVERSAL_TARGET:,} children/s: {verdict}")
 
 

@@ -13,6 +13,7 @@ from api.routers import (
     enrollments,
     families,
     groups,
+    ping,
     referrals,
     reports,
     screenings,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     groups.router,
     reports.router,
     audit_log.router,
+    ping.router,
 ]

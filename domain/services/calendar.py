@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlmodel import Session
@@ -109,6 +109,88 @@ def _event(visit: CalendarVisit, label: str) -> Event:
     return event
 
 
+# --- the same events, written out directly ---------------------------------------------------------------
+# icalendar builds and serialises a property at a time (about 0.5 ms an event): a health visitor's year of
+# visits took a second. The events below are written out directly, in icalendar's own order, escaping
+# and line folding, and a test holds them byte for byte equal to `_event(...).to_ical()`.
+
+_END_CALENDAR = b"END:VCALENDAR\r\n"
+_FOLD_AT = 75  # octets, RFC 5545 section 3.1
+
+
+def _ical_text(value: str) -> str:
+    """RFC 5545 TEXT escaping, as icalendar does it."""
+    return (
+        value.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _fold(line: bytes) -> bytes:
+    """Fold a content line into pieces of at most 74 octets (icalendar's rule), never splitting a UTF-8
+    character and never ending a piece on a backslash or caret (an escape stays whole)."""
+    if len(line) < _FOLD_AT:
+        return line
+    pieces: list[bytes] = []
+    start = 0
+    while len(line) - start >= _FOLD_AT:
+        end = start + _FOLD_AT - 1
+        while line[end] & 0xC0 == 0x80:  # a continuation octet: the character began before `end`
+            end -= 1
+        if line[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
+
+
+def _utc_stamp(moment: datetime) -> str | None:
+    offset = moment.utcoffset()
+    if offset is None or offset:
+        return None  # not UTC: left to icalendar
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+    )
+
+
+def _ical_date(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _event_ical(visit: CalendarVisit, label: str) -> bytes:
+    """`_event(visit, label).to_ical()`, written out directly."""
+    stamp, created = _utc_stamp(visit.updated_at), _utc_stamp(visit.created_at)
+    if stamp is None or created is None:
+        return bytes(_event(visit, label).to_ical())
+    summary = f"{SUMMARY_PREFIX}: {label}"
+    if visit.area_name:
+        summary += f" – {visit.area_name}"
+    window = f"{visit.earliest:%d.%m.%Y}–{visit.latest:%d.%m.%Y}"
+    description = f"Besøgsvindue: {window}\nSe familien i Tidlig indsats (besøg {visit.visit_id})."
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _ical_text(summary),
+        "DTSTART;VALUE=DATE:" + _ical_date(visit.target_date),
+        "DTEND;VALUE=DATE:" + _ical_date(visit.target_date + timedelta(days=1)),
+        "DTSTAMP:" + stamp,
+        "UID:" + _ical_text(visit_uid(visit.visit_id)),
+        f"SEQUENCE:{max(0, int((visit.updated_at - visit.created_at).total_seconds()))}",
+        "CREATED:" + created,
+        "DESCRIPTION:" + _ical_text(description),
+        "LAST-MODIFIED:" + stamp,
+    ]
+    if visit.area_name:
+        lines.append("LOCATION:" + _ical_text(visit.area_name))
+    lines += ["STATUS:CONFIRMED", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    return b"".join(_fold(line.encode()) + b"\r\n" for line in lines)
+
+
 def staff_calendar(session: Session, *, staff_id: uuid.UUID, today: date) -> StaffCalendar:
     """The staff member's planned visits from 30 days back to a year ahead, as all-day events."""
     staff = _staff(session, staff_id)
@@ -128,6 +210,10 @@ def staff_calendar(session: Session, *, staff_id: uuid.UUID, today: date) -> Sta
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     labels: dict[tuple[str, int], dict[str, str]] = {}
-    for visit in visits:
-        calendar.add_component(_event(visit, _kind_label(session, visit, labels)))
-    return StaffCalendar(ics=calendar.to_ical(), child_ids=list(dict.fromkeys(v.child_id for v in visits)))
+    events = b"".join(_event_ical(visit, _kind_label(session, visit, labels)) for visit in visits)
+    # The calendar's own properties come from icalendar; the events go where it would put them.
+    head = calendar.to_ical()
+    if not head.endswith(_END_CALENDAR):
+        raise RuntimeError("icalendar ended the calendar unexpectedly")
+    ics = head[: -len(_END_CALENDAR)] + events + _END_CALENDAR
+    return StaffCalendar(ics=ics, child_ids=list(dict.fromkeys(v.child_id for v in visits)))

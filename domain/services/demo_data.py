@@ -41,7 +41,7 @@ AREAS = (
 
 
 @dataclass
-class _Org:
+class DemoOrganisation:
     teams: dict[str, uuid.UUID] = field(default_factory=dict)
     staff: dict[str, Staff] = field(default_factory=dict)
     health_visitors: dict[str, list[uuid.UUID]] = field(default_factory=dict)
@@ -63,8 +63,10 @@ def ensure_demo_data(database: Database, *, families_count: int = 300, seed: int
         return created
 
 
-def _organisation(session: Session) -> _Org:
-    org = _Org()
+def demo_organisation(session: Session) -> DemoOrganisation:
+    """The demo teams, housing areas, staff (the documented sign-ins, password `demo`) and the
+    integration client; also the core of the synthetic benchmark municipality (bench/generate.py)."""
+    org = DemoOrganisation()
     for code, name in (("nord", "Sundhedsplejen Nord"), ("syd", "Sundhedsplejen Syd")):
         org.teams[code] = organisation.create_team(session, code=code, name=name).id
     for code, name, designated, team in AREAS:
@@ -130,7 +132,7 @@ def _settle_past_visits(session: Session, rng: random.Random, child: Child, toda
 
 def build_demo(session: Session, *, families_count: int, seed: int, today: date) -> int:
     rng = random.Random(seed)  # noqa: S311  (demo data, not security)
-    org = _organisation(session)
+    org = demo_organisation(session)
     hv_of_team = org.health_visitors
     ft1, cw1 = org.staff["ft1"].id, org.staff["cw1"].id
     serials: dict[date, int] = {}
@@ -283,7 +285,7 @@ def build_demo(session: Session, *, families_count: int, seed: int, today: date)
     return families_count
 
 
-def _visits_today(session: Session, org: _Org, today: date) -> None:
+def _visits_today(session: Session, org: DemoOrganisation, today: date) -> None:
     """Move a few planned visits whose window allows it to today, so each day starts with work."""
     if not DEFAULT_CALENDAR.is_working_day(today):
         return
@@ -301,7 +303,7 @@ def _visits_today(session: Session, org: _Org, today: date) -> None:
             visits.reschedule_visit(session, visit_id=visit.id, target_date=today, reason=None, staff_ids=None)
 
 
-def _group_courses(session: Session, org: _Org, children: dict[str, list[Child]], today: date) -> None:
+def _group_courses(session: Session, org: DemoOrganisation, children: dict[str, list[Child]], today: date) -> None:
     for area_code, area_children in children.items():
         course = groups.create_course(
             session,

@@ -10,9 +10,12 @@ scopes allow.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlmodel import Session
 
 from domain.services.actors import Actor, Role
@@ -30,7 +33,7 @@ from domain.store.tables import (
 PEDAGOGUE_PACKAGES = ("transitions", "daycare_advice")
 
 
-def _assigned_to_staff(staff_id: uuid.UUID, today: date) -> ColumnElement[bool]:
+def _assigned_to_staff(staff_id: Any, today: Any) -> ColumnElement[bool]:
     in_enrollment = exists().where(
         EnrollmentStaff.enrollment_id == Enrollment.id,
         EnrollmentStaff.staff_id == staff_id,
@@ -50,7 +53,7 @@ def _assigned_to_staff(staff_id: uuid.UUID, today: date) -> ColumnElement[bool]:
     return or_(in_enrollment, in_referral, on_caseload)
 
 
-def _team_caseload(team_id: uuid.UUID) -> ColumnElement[bool]:
+def _team_caseload(team_id: Any) -> ColumnElement[bool]:
     area_team = select(HousingArea.team_id).where(HousingArea.id == Family.area_id).scalar_subquery()
     return exists().where(
         Family.id == Child.family_id,
@@ -58,19 +61,40 @@ def _team_caseload(team_id: uuid.UUID) -> ColumnElement[bool]:
     )
 
 
-def visible_children(actor: Actor, *, today: date) -> ColumnElement[bool]:
-    """A condition on `Child` rows: true for the children `actor` may see."""
-    if actor.is_client:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """Which relations make a child visible to an actor: the form of the condition, not its values."""
+
+    client: bool
+    assigned: bool
+    team: bool
+    daycare: bool
+
+
+def _shape(actor: Actor) -> _Shape:
+    return _Shape(
+        client=actor.is_client,
+        assigned=actor.has_role(Role.HEALTH_VISITOR, Role.FAMILY_THERAPIST, Role.CASEWORKER),
+        team=actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None,
+        daycare=actor.has_role(Role.PEDAGOGUE) and actor.daycare_id is not None,
+    )
+
+
+def _visible(shape: _Shape, *, staff_id: Any, team_id: Any, daycare_id: Any, today: Any) -> ColumnElement[bool]:
+    """The visibility condition of `shape`, with values or bind parameters for the actor's ids."""
+    if shape.client:
         return true()
     conditions: list[ColumnElement[bool]] = []
-    if actor.has_role(Role.HEALTH_VISITOR, Role.FAMILY_THERAPIST, Role.CASEWORKER):
-        conditions.append(_assigned_to_staff(actor.id, today))
-    if actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None:
-        conditions.append(_team_caseload(actor.team_id))
-    if actor.has_role(Role.PEDAGOGUE) and actor.daycare_id is not None:
+    # The team's caseload first: it is what makes most children visible to a health visitor, and a
+    # database tries the conditions of an OR in order.
+    if shape.team:
+        conditions.append(_team_caseload(team_id))
+    if shape.assigned:
+        conditions.append(_assigned_to_staff(staff_id, today))
+    if shape.daycare:
         conditions.append(
             and_(
-                Child.daycare_id == actor.daycare_id,
+                Child.daycare_id == daycare_id,
                 exists().where(
                     Enrollment.child_id == Child.id,
                     Enrollment.package_code.in_(PEDAGOGUE_PACKAGES),  # type: ignore[attr-defined]
@@ -81,9 +105,51 @@ def visible_children(actor: Actor, *, today: date) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+def visible_children(actor: Actor, *, today: date) -> ColumnElement[bool]:
+    """A condition on `Child` rows: true for the children `actor` may see."""
+    return _visible(_shape(actor), staff_id=actor.id, team_id=actor.team_id, daycare_id=actor.daycare_id, today=today)
+
+
+# The checks of one person run on every request: their statements are built once per shape, with bind
+# parameters for the actor and the person, so a request pays neither for building the condition nor
+# for SQLAlchemy's cache key of it (both cost more than running the query).
+
+
+def _actor_parameters(actor: Actor, today: date) -> dict[str, Any]:
+    return {"v_staff": actor.id, "v_team": actor.team_id, "v_daycare": actor.daycare_id, "v_today": today}
+
+
+def _bound_visible(shape: _Shape) -> ColumnElement[bool]:
+    return _visible(
+        shape,
+        staff_id=bindparam("v_staff"),
+        team_id=bindparam("v_team"),
+        daycare_id=bindparam("v_daycare"),
+        today=bindparam("v_today"),
+    )
+
+
+@cache
+def _child_check(shape: _Shape) -> Select[Any]:
+    return select(Child.id).where(Child.id == bindparam("child_id"), _bound_visible(shape)).limit(1)
+
+
+@cache
+def _family_child_check(shape: _Shape) -> Select[Any]:
+    return select(Child.id).where(Child.family_id == bindparam("family_id"), _bound_visible(shape)).limit(1)
+
+
+@cache
+def _family_team_check() -> Select[Any]:
+    area_team = select(HousingArea.team_id).where(HousingArea.id == Family.area_id).scalar_subquery()
+    return select(Family.id).where(
+        Family.id == bindparam("family_id"), func.coalesce(Family.team_id, area_team) == bindparam("v_team")
+    )
+
+
 def can_see_child(session: Session, actor: Actor, child_id: uuid.UUID, *, today: date) -> bool:
-    statement = select(Child.id).where(Child.id == child_id, visible_children(actor, today=today))
-    return session.exec(statement).first() is not None
+    parameters = {"child_id": child_id, **_actor_parameters(actor, today)}
+    return session.execute(_child_check(_shape(actor)), parameters).first() is not None
 
 
 def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, today: date) -> bool:
@@ -91,34 +157,38 @@ def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, toda
     caseload even before a child is registered."""
     if actor.is_client:
         return True
-    statement = select(Child.id).where(Child.family_id == family_id, visible_children(actor, today=today))
-    if session.exec(statement).first() is not None:
+    parameters = {"family_id": family_id, **_actor_parameters(actor, today)}
+    if session.execute(_family_child_check(_shape(actor)), parameters).first() is not None:
         return True
     if actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None:
-        area_team = select(HousingArea.team_id).where(HousingArea.id == Family.area_id).scalar_subquery()
-        team_statement = select(Family.id).where(
-            Family.id == family_id, func.coalesce(Family.team_id, area_team) == actor.team_id
-        )
-        return session.exec(team_statement).first() is not None
+        return session.execute(_family_team_check(), parameters).first() is not None
     return False
+
+
+@cache
+def _child_of_statement(table: type) -> Select[Any]:
+    return select(table.child_id).where(table.id == bindparam("row_id"))  # type: ignore[attr-defined]
 
 
 def child_of(session: Session, table: type, row_id: uuid.UUID) -> uuid.UUID | None:
     """The child a visit, enrolment, referral or consent belongs to (None when the row is unknown)."""
-    column = table.child_id  # type: ignore[attr-defined]
-    return session.scalars(select(column).where(table.id == row_id)).first()  # type: ignore[attr-defined,no-any-return]
+    return session.execute(_child_of_statement(table), {"row_id": row_id}).scalar()  # type: ignore[no-any-return]
 
 
 HEALTH_DATA_SCOPE = "health_data_to_social"
 
 
+@cache
+def _health_data_check() -> Select[Any]:
+    return select(Consent.id).where(
+        Consent.child_id == bindparam("child_id"),
+        Consent.scope == HEALTH_DATA_SCOPE,
+        Consent.given_on <= bindparam("today"),
+        Consent.withdrawn_at.is_(None),  # type: ignore[union-attr]
+    )
+
+
 def health_data_shared(session: Session, child_id: uuid.UUID, *, today: date) -> bool:
     """Whether a recorded consent or legal basis, given and not withdrawn, lets social staff see the
     child's health-visiting data today."""
-    statement = select(Consent.id).where(
-        Consent.child_id == child_id,
-        Consent.scope == HEALTH_DATA_SCOPE,
-        Consent.given_on <= today,
-        Consent.withdrawn_at.is_(None),  # type: ignore[union-attr]
-    )
-    return session.exec(statement).first() is not None
+    return session.execute(_health_data_check(), {"child_id": child_id, "today": today}).first() is not None

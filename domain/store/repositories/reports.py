@@ -32,6 +32,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.orm import aliased
@@ -278,10 +279,22 @@ def _children(rank: ColumnElement[int], children: ChildFilter, *columns: Any) ->
     )
 
 
+def _serial_plan(session: Session) -> None:
+    """No parallel plan for the rest of this transaction (PostgreSQL only).
+
+    The planner picks a parallel Gather for the per-child correlated subqueries of a coverage figure;
+    at national size that plan is many times slower than the serial one (bench/bench_reports.py
+    records both), and a report runs several of these queries in one transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 def measure_counts(
     session: Session, *, rank: ColumnElement[int], children: ChildFilter
 ) -> list[tuple[str, int, int, int]]:
     """(area, birth year, category rank, children) for every combination that occurs."""
+    _serial_plan(session)
     inner = _children(rank, children).subquery()
     statement = select(inner.c.area, inner.c.birth_year, inner.c.rank, func.count()).group_by(
         inner.c.area, inner.c.birth_year, inner.c.rank
