@@ -19,6 +19,7 @@ its unit vector lies in the row space of the sums restricted to the hidden cells
 
 from __future__ import annotations
 
+import heapq
 import math
 import tomllib
 from collections import Counter
@@ -312,43 +313,78 @@ def grid_constraints(
     return constraints
 
 
+class _HiddenColumns(Generic[K]):
+    """The sums restricted to the hidden cells, grown one hidden cell at a time, and the hidden cells a
+    reader cannot compute.
+
+    Seen column-wise, each hidden cell is a column of the sums (its coefficient in each). A hidden cell
+    is undetermined iff some non-zero solution of the homogeneous system uses it, i.e. it lies in the
+    support of the matrix's null space. Hiding one more cell only adds a column, so the null space only
+    grows: by nothing when the new column is independent of the earlier ones, and otherwise by exactly
+    the vector that expresses it through them. The undetermined cells therefore grow monotonically, and
+    each new cell costs one forward elimination against the columns kept so far (in echelon form, each
+    with its combination of hidden cells) instead of a fresh elimination over every sum.
+    """
+
+    def __init__(self, constraints: Sequence[SumConstraint[K]]) -> None:
+        self._coefficients: dict[K, dict[int, int]] = {}
+        for index, constraint in enumerate(constraints):
+            for key, sign in ((constraint.total, -1), *((p, 1) for p in constraint.parts)):
+                column = self._coefficients.setdefault(key, {})
+                column[index] = column.get(index, 0) + sign
+        # pivot (a sum's index) -> (the reduced column, its combination of hidden cells)
+        self._echelon: dict[int, tuple[dict[int, Fraction], dict[K, Fraction]]] = {}
+        self.free: set[K] = set()
+
+    def hide(self, key: K) -> None:
+        """Add a hidden cell; cells it makes undeterminable join `free`."""
+        vector = {i: Fraction(v) for i, v in self._coefficients.get(key, {}).items() if v}
+        combination: dict[K, Fraction] = {key: Fraction(1)}
+        pending = [i for i in vector if i in self._echelon]
+        heapq.heapify(pending)
+        while pending:
+            pivot = heapq.heappop(pending)
+            factor = vector.get(pivot)
+            if not factor:
+                continue  # cancelled already, or a repeated entry of the queue
+            reduced, used = self._echelon[pivot]
+            # Every kept column's entries lie at or after its pivot, so pivots come up in increasing order.
+            for i, v in reduced.items():
+                value = vector.get(i, 0) - factor * v
+                if value:
+                    if i not in vector and i in self._echelon:
+                        heapq.heappush(pending, i)
+                    vector[i] = value
+                else:
+                    vector.pop(i, None)
+            for k, v in used.items():
+                value = combination.get(k, 0) - factor * v
+                if value:
+                    combination[k] = value
+                else:
+                    combination.pop(k, None)
+        if vector:
+            lead = min(vector)
+            scale = vector[lead]
+            self._echelon[lead] = (
+                {i: v / scale for i, v in vector.items()},
+                {k: v / scale for k, v in combination.items()},
+            )
+        else:
+            self.free.update(combination)  # a null-space vector: none of these cells can be computed
+
+
 def derivable(hidden: Sequence[K], constraints: Sequence[SumConstraint[K]]) -> set[K]:
     """The hidden cells a reader can compute exactly from the published cells and the sums.
 
     Each sum, with the published cells moved to its right-hand side, is a linear equation in the
-    hidden cells. A hidden cell is determined iff, in the reduced row echelon form of those equations,
-    it is a pivot whose row has no free (undetermined) variable.
+    hidden cells. A hidden cell is determined iff its unit vector lies in the row space of those
+    equations, i.e. iff no solution of the homogeneous system changes it (see `_HiddenColumns`).
     """
-    column = {key: index for index, key in enumerate(hidden)}
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for constraint in constraints:
-        row: dict[int, Fraction] = {}
-        for key, sign in ((constraint.total, -1), *((p, 1) for p in constraint.parts)):
-            index = column.get(key)
-            if index is not None:
-                row[index] = row.get(index, Fraction(0)) + sign
-        row = {i: v for i, v in row.items() if v}
-        for index in [i for i in row if i in pivots]:
-            factor = row.get(index)
-            if not factor:
-                continue
-            for j, v in pivots[index].items():
-                row[j] = row.get(j, Fraction(0)) - factor * v
-            row = {i: v for i, v in row.items() if v}
-        if not row:
-            continue
-        lead = min(row)
-        scale = row[lead]
-        row = {i: v / scale for i, v in row.items()}
-        for other in pivots.values():
-            factor = other.get(lead)
-            if factor:
-                for j, v in row.items():
-                    other[j] = other.get(j, Fraction(0)) - factor * v
-                for j in [j for j, v in other.items() if not v]:
-                    del other[j]
-        pivots[lead] = row
-    return {hidden[lead] for lead, row in pivots.items() if len(row) == 1}
+    columns = _HiddenColumns(constraints)
+    for key in dict.fromkeys(hidden):
+        columns.hide(key)
+    return {key for key in hidden if key not in columns.free}
 
 
 def suppress(
@@ -361,37 +397,68 @@ def suppress(
     """Which cells to hide, and why: small counts, then complementary cells until none is derivable.
 
     Cells in `keep` (a report's headline numerator and denominator) are hidden as complementary cells
-    only when nothing else can protect a small count.
+    only when nothing else can protect a small count. Each round hides the most preferred cell that
+    shares a sum with a derivable hidden cell (or, when all of those are hidden, with any hidden cell).
     """
-    order = {key: index for index, key in enumerate(values)}
     hidden: dict[K, Hidden] = {k: Hidden.SMALL for k, v in values.items() if 0 < v < threshold}
+    if not hidden:
+        return hidden
+    cells = [(c.total, *c.parts) for c in constraints]
+    containing: dict[K, list[int]] = {}
+    for index, keys in enumerate(cells):
+        for key in keys:
+            containing.setdefault(key, []).append(index)
+    holds_hidden = [False] * len(constraints)
+    links = dict.fromkeys(containing, 0)  # per cell: its sums (one per mention) that hold a hidden cell
+    columns = _HiddenColumns(constraints)
+
+    def hide(key: K) -> None:
+        for index in containing.get(key, ()):
+            if not holds_hidden[index]:
+                holds_hidden[index] = True
+                for k in cells[index]:
+                    links[k] += 1
+        columns.hide(key)
+
+    # Preference: not a headline; non-zero (a hidden zero protects little); then a cell whose other sums
+    # already hold a hidden cell, which closes a cycle with fewer cells hidden; an inner cell before a
+    # total; the smallest; the first in table order. Only the number of such sums changes between rounds,
+    # so the rest is ranked once. A key of the sums that has no value comes after every valued cell, in
+    # the order the sums name it (the earlier implementation left that tie to set iteration order).
+    order = {key: index for index, key in enumerate(values)}
+    named = {key: index for index, key in enumerate(dict.fromkeys(k for keys in cells for k in keys))}
     totals = {c.total for c in constraints}
-    containing: dict[K, list[SumConstraint[K]]] = {}
-    for constraint in constraints:
-        for key in (constraint.total, *constraint.parts):
-            containing.setdefault(key, []).append(constraint)
 
-    def preference(key: K) -> tuple[bool, bool, int, bool, int, int]:
-        # Not a headline; non-zero (a hidden zero protects little); then a cell whose other sums already hold
-        # a hidden cell, which closes a cycle with fewer cells hidden; an inner cell before a total;
-        # the smallest; the first in table order.
+    def fixed(key: K) -> tuple[bool, int, int, int]:
         value = values.get(key, 0)
-        links = sum(1 for c in containing.get(key, []) if any(k in hidden for k in (c.total, *c.parts)))
-        return (key in keep, value == 0, -links, key in totals, value, order.get(key, len(order)))
+        return (key in totals, value, order.get(key, len(order)), named[key] if key not in order else 0)
 
+    head = {key: 2 * (key in keep) + (values.get(key, 0) == 0) for key in containing}
+    tail = {key: rank for rank, key in enumerate(sorted(containing, key=fixed))}
+
+    def preference(key: K) -> tuple[int, int, int]:
+        return (head[key], -links[key], tail[key])
+
+    def neighbours(of: Iterable[K]) -> set[K]:
+        sums = {index for key in of for index in containing.get(key, ())}
+        return {k for index in sums for k in cells[index] if k not in hidden}
+
+    for key in hidden:
+        hide(key)
     while hidden:
-        keys = sorted(hidden, key=lambda k: order.get(k, len(order)))
-        exposed = derivable(keys, constraints)
+        exposed = [k for k in hidden if k not in columns.free]
         if not exposed:
             break
         # The best cell sharing a sum with any exposed one: protecting the cause of an exposure (a row
         # with a single hidden cell) often protects what it exposed through the totals as well.
-        near = {k for t in exposed for c in containing.get(t, []) for k in (c.total, *c.parts) if k not in hidden}
+        near = neighbours(exposed)
         if not near:  # every neighbour is hidden already: widen to any sum touching a hidden cell
-            near = {k for h in keys for c in containing.get(h, []) for k in (c.total, *c.parts) if k not in hidden}
+            near = neighbours(hidden)
         if not near:
             break  # everything is hidden; nothing is left to derive from
-        hidden[min(near, key=preference)] = Hidden.COMPLEMENTARY
+        choice = min(near, key=preference)
+        hidden[choice] = Hidden.COMPLEMENTARY
+        hide(choice)
     return hidden
 
 

@@ -360,7 +360,20 @@ def coverage_report(
         today=today,
     )
     m = query.measure
-    rows = report_repo.measure_counts(session, rank=query.rank, children=query.children)
+    # A visit kind's figure and every other kind's (for the package's total) in one statement.
+    per_kind: dict[str, list[tuple[str, int, int, int]]] = {}
+    if m.code is kpi.MeasureCode.VISIT:
+        assert query.package_code is not None and query.visit_kind is not None
+        per_kind = report_repo.visit_outcome_counts(
+            session,
+            package_code=query.package_code,
+            kinds=query.kinds if len(query.kinds) > 1 else (query.visit_kind,),
+            cutoff=overdue_if_latest_before(today),
+            children=query.children,
+        )
+        rows = per_kind[query.visit_kind]
+    else:
+        rows = report_repo.measure_counts(session, rank=query.rank, children=query.children)
     empty = dict.fromkeys(m.categories, 0)
     total: Counter[str] = Counter(empty)
     by_area: dict[str, Counter[str]] = {a: Counter(empty) for a in query.areas}
@@ -376,16 +389,12 @@ def coverage_report(
     if m.code is kpi.MeasureCode.VISIT and len(query.kinds) > 1:
         assert query.package_code is not None
         settings = kpi.load_report_settings()
-        cutoff = overdue_if_latest_before(today)
         for kind in query.kinds:
             if kind == query.visit_kind:
                 kind_counts[kind] = total
                 continue
             counted: Counter[str] = Counter(empty)
-            rank_expr = report_repo.visit_outcome_rank(package_code=query.package_code, visit_kind=kind, cutoff=cutoff)
-            for _area, _year, rank, count in report_repo.measure_counts(
-                session, rank=rank_expr, children=query.children
-            ):
+            for _area, _year, rank, count in per_kind[kind]:
                 counted[m.category_of(rank)] += count
             kind_counts[kind] = counted
         kind_targets = {

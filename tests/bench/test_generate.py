@@ -11,10 +11,13 @@ from sqlmodel import Session, SQLModel
 
 from bench.generate import SIZES, Summary, generate
 from domain.rules.schedule import ChildAnchors, generate_schedule
+from domain.rules.visit_state import overdue_if_latest_before
 from domain.services import reports, visits
 from domain.services.catalog import package_catalog
 from domain.services.sign_in import actor_of_staff
 from domain.store.database import Database
+from domain.store.repositories import reports as report_repo
+from domain.store.repositories.reports import ChildFilter
 from domain.store.tables import Child, Enrollment, Screening, Staff, Visit
 
 TODAY = date(2026, 11, 24)  # a Tuesday: the worklist has a day of visits
@@ -178,3 +181,33 @@ def test_sqlite_keeps_its_own_integrity(generated: tuple[Database, Summary]) -> 
     with database.write_engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
         assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+
+
+@pytest.mark.parametrize(
+    ("package_code", "children"),
+    [
+        ("universal", ChildFilter()),
+        ("universal", ChildFilter(birth_years=(2024, 2025))),
+        ("minding_the_baby", ChildFilter(enrolled_in="minding_the_baby")),
+        ("housing_area_extra", ChildFilter(areas=("ringparken", "centrum"), birth_years=(2025,))),
+        ("three_year_visit", ChildFilter(birth_years=(2023,), enrolled_in="three_year_visit")),
+    ],
+)
+def test_the_folded_coverage_query_counts_as_one_query_per_kind(
+    generated: tuple[Database, Summary], package_code: str, children: ChildFilter
+) -> None:
+    """All kinds in one statement count exactly what the correlated per-kind query counts, on data
+    with every visit state (done in and out of the window, missed, cancelled, overdue, pending)."""
+    database, _ = generated
+    cutoff = overdue_if_latest_before(TODAY)
+    with database.session(write=False) as session:
+        kinds = package_catalog(session).current(package_code).visit_kinds()
+        folded = report_repo.visit_outcome_counts(
+            session, package_code=package_code, kinds=kinds, cutoff=cutoff, children=children
+        )
+        assert set(folded) == set(kinds)
+        for kind in kinds:
+            rank = report_repo.visit_outcome_rank(package_code=package_code, visit_kind=kind, cutoff=cutoff)
+            one_by_one = sorted(report_repo.measure_counts(session, rank=rank, children=children))
+            assert folded[kind] == one_by_one, kind
+        assert sum(n for *_, n in folded[kinds[0]]) > 0
