@@ -40,8 +40,17 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
+# Every benchmark, one command (not part of `make test`; needs Debian's `wrk`): the rules, the bulk upsert,
+# then size $(BENCH_SIZE) generated and the report and HTTP benchmarks run on it. On PostgreSQL:
+# make bench BENCH_DATABASE_URL=postgresql+psycopg://user@host/bench_m  (the database is dropped and re-created)
+BENCH_SIZE ?= M
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench/data/$(BENCH_SIZE).sqlite
 bench: $(VENV)/.test
 	$(BIN)/python -m bench.bench_rules
+	$(BIN)/python -m bench.bench_bulk $(if $(findstring postgresql,$(BENCH_DATABASE_URL)),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python -m bench.generate --size $(BENCH_SIZE) --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.bench_reports --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.bench_http --database-url $(BENCH_DATABASE_URL) --size $(BENCH_SIZE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
