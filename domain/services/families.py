@@ -241,16 +241,7 @@ def add_child(session: Session, *, family_id: uuid.UUID, data: ChildData) -> Chi
     return child
 
 
-CHILD_FIELDS = (
-    "name",
-    "due_date",
-    "birth_date",
-    "discharge_date",
-    "cpr",
-    "daycare_start",
-    "kindergarten_start",
-    "school_start",
-)
+CHILD_FIELDS = family_repo.CHILD_FIELDS
 ANCHOR_FIELDS = frozenset(CHILD_FIELDS) - {"name", "cpr"}
 
 

@@ -267,7 +267,8 @@ class FamilyWrites:
 
 
 FAMILY_UPDATE_COLUMNS = ("area_id", "team_id", "address", "updated_at")
-CHILD_UPDATE_COLUMNS = (
+# What a case system or staff may change of a child (the rules compare these), and what an update writes.
+CHILD_FIELDS = (
     "name",
     "due_date",
     "birth_date",
@@ -276,8 +277,8 @@ CHILD_UPDATE_COLUMNS = (
     "daycare_start",
     "kindergarten_start",
     "school_start",
-    "updated_at",
 )
+CHILD_UPDATE_COLUMNS = (*CHILD_FIELDS, "updated_at")
 
 
 def write_family_changes(session: Session, writes: FamilyWrites) -> None:
