@@ -29,9 +29,10 @@ lint: $(VENV)/.test
 typecheck: $(VENV)/.test
 	$(BIN)/mypy --strict domain/rules domain/errors.py
 
-# The browser tests need Debian's chromium and axe-core (npm, pinned in tests/e2e/package-lock.json).
+# The browser tests need Debian's chromium and axe-core (npm, pinned in tests/e2e/package-lock.json); the HTTP
+# benchmark's smoke test needs Debian's wrk.
 browser: tests/e2e/node_modules/.installed
-	.ci/install-browser.sh
+	.ci/install-test-tools.sh
 
 tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --silent

@@ -5,7 +5,6 @@ every answer is a 2xx. Speed is never asserted here: this runs on loaded CI mach
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,8 +14,6 @@ import pytest
 from bench import bench_http
 from bench.generate import SIZES, generate
 from domain.store.database import Database
-
-pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (Debian package wrk)")
 
 
 @pytest.fixture(scope="module")
