@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from domain.rules.cpr import fictional_cpr
 from domain.rules.visit_state import copenhagen_today
-from domain.services import families, organisation
+from domain.services import families, levels, organisation
 from domain.services.actors import ALL_SCOPES
 from domain.store.database import Database
 from domain.store.tables import CaseloadAssignment, Child, Family, Staff, Team
@@ -135,6 +135,19 @@ def make_family(
         session.flush()
     child = session.exec(select(Child).where(Child.family_id == family.id)).one()
     return family, child
+
+
+def decide_level(session: Session, world: World, child_id: uuid.UUID, level: int, on: date) -> None:
+    """A level decision on the criteria by hv1, effective `on`."""
+    levels.decide_level(
+        session,
+        child_id=child_id,
+        level=level,
+        basis="criteria",
+        reason="criteria fired",
+        effective_on=on,
+        decided_by=world.staff_id("hv1"),
+    )
 
 
 def token(client: TestClient, username: str, password: str = PASSWORD) -> str:

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from domain.rules.visit_state import VisitStatus, copenhagen_today
-from domain.services import families, groups, levels, schedules, screenings, visits
+from domain.services import families, groups, schedules, screenings, visits
 from domain.store.tables import AuditEvent, GroupParticipant, Visit
-from tests.factories import World, bearer, client_token, make_family, token
+from tests.factories import World, bearer, client_token, decide_level, make_family, token
 
 COVERAGE = "/api/v1/reports/coverage"
 SIX = {"package_code": "housing_area_extra", "visit_kind": "extra_6_months", "birth_year": 2023}
@@ -434,28 +434,17 @@ def test_the_extra_measures_count_year_one_visits_parents_screened_and_opt_outs(
 
 
 def test_levels_per_month_steps_and_time_at_each_level(client: TestClient, world: World) -> None:
-    def decide(session: Session, child_id: uuid.UUID, level: int, on: date) -> None:
-        levels.decide_level(
-            session,
-            child_id=child_id,
-            level=level,
-            basis="criteria",
-            reason="criteria fired",
-            effective_on=on,
-            decided_by=world.staff_id("hv1"),
-        )
-
     with world.database.session(write=True) as session:
         a = make_family(session, birth_date=date(2025, 6, 10))[1].id
         b = make_family(session, birth_date=date(2025, 9, 1))[1].id
         make_family(session, birth_date=date(2025, 11, 30))
         make_family(session, birth_date=date(2026, 2, 15))
         old = make_family(session, birth_date=date(2019, 1, 1))[1].id  # past the age limit (6) in 2026
-        decide(session, old, 3, date(2025, 1, 1))
-        decide(session, a, 2, date(2026, 1, 10))
-        decide(session, b, 4, date(2026, 2, 1))
-        decide(session, a, 3, date(2026, 2, 20))
-        decide(session, a, 2, date(2026, 3, 5))
+        decide_level(session, world, old, 3, date(2025, 1, 1))
+        decide_level(session, world, a, 2, date(2026, 1, 10))
+        decide_level(session, world, b, 4, date(2026, 2, 1))
+        decide_level(session, world, a, 3, date(2026, 2, 20))
+        decide_level(session, world, a, 2, date(2026, 3, 5))
         session.commit()
     params = {"from_month": "2026-01", "to_month": "2026-03", "area": "ringparken"}
     report = client.get("/api/v1/reports/levels", params=params, headers=bearer(token(client, "hv1"))).json()

@@ -11,12 +11,10 @@ from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from domain.rules.visit_state import copenhagen_today
-from domain.services import levels
 from tests.api.test_reports import SIX, enrolled, seed_001_population
-from tests.factories import World, bearer, make_family, token
+from tests.factories import World, bearer, decide_level, make_family, token
 from tests.web.test_sign_in import sign_in
 
 COVERAGE_PAGE = "/reports/coverage?measure=visit&package_code=housing_area_extra&visit_kind=extra_6_months"
@@ -194,26 +192,15 @@ def test_htmx_asks_for_the_report_fragment_only(client: TestClient, world: World
 
 
 def test_levels_over_time_show_each_month_and_the_lines(client: TestClient, world: World) -> None:
-    def decide(session: Session, child_id: uuid.UUID, level: int, on: date) -> None:
-        levels.decide_level(
-            session,
-            child_id=child_id,
-            level=level,
-            basis="criteria",
-            reason="criteria fired",
-            effective_on=on,
-            decided_by=world.staff_id("hv1"),
-        )
-
     with world.database.session(write=True) as session:
         a = make_family(session, birth_date=date(2025, 6, 10))[1].id
         b = make_family(session, birth_date=date(2025, 9, 1))[1].id
         make_family(session, birth_date=date(2025, 11, 30))
         make_family(session, birth_date=date(2026, 2, 15))
-        decide(session, a, 2, date(2026, 1, 10))
-        decide(session, b, 4, date(2026, 2, 1))
-        decide(session, a, 3, date(2026, 2, 20))
-        decide(session, a, 2, date(2026, 3, 5))
+        decide_level(session, world, a, 2, date(2026, 1, 10))
+        decide_level(session, world, b, 4, date(2026, 2, 1))
+        decide_level(session, world, a, 3, date(2026, 2, 20))
+        decide_level(session, world, a, 2, date(2026, 3, 5))
         session.commit()
     url = "/reports/levels?from_month=2026-01&to_month=2026-03&area=ringparken"
     page = page_as(client, "hv1", url)
