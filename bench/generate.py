@@ -315,7 +315,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "target_date", "earliest", "latest", "roles", "status", "urgent", "done_on", "status_reason",
         "reschedule_reason",
     ),
-    "visit_staff": ("id", "created_at", "updated_at", "visit_id", "staff_id", "role", "performed"),
+    "visit_staff": (
+        "id", "created_at", "updated_at", "visit_id", "staff_id", "role", "performed",
+        "visit_status", "visit_target_date", "visit_latest",
+    ),
     "screening": (
         "id", "created_at", "updated_at", "child_id", "visit_id", "instrument", "respondent", "administered_on",
         "administered_by", "total", "cutoff", "flags",
@@ -686,7 +689,15 @@ class Generator:
         for role in visit.roles:
             staff_id = staff.get(role)
             if staff_id is not None:
-                rows.add("visit_staff", (self.uid(), now, now, visit_id, staff_id, role, status == "done"))
+                # The visit's status and dates are copied as the database's triggers would (a bulk load
+                # that left them to the triggers would look each visit up again).
+                rows.add(
+                    "visit_staff",
+                    (
+                        self.uid(), now, now, visit_id, staff_id, role, status == "done",
+                        status, _day(visit.target_date), _day(visit.latest),
+                    ),
+                )  # fmt: skip
         return visit_id, done_on
 
     def _screening(

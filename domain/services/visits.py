@@ -17,8 +17,8 @@ from domain.services.actors import Actor
 from domain.services.catalog import package_version
 from domain.store.repositories import visits as visit_repo
 from domain.store.repositories import worklists
-from domain.store.repositories.access import visible_children
 from domain.store.repositories.pagination import Page
+from domain.store.repositories.visits import Assignment
 from domain.store.tables import Child, Enrollment, Staff, Visit, VisitStaff
 
 URGENT_FOLLOW_UP_KIND = "urgent_follow_up"
@@ -30,12 +30,12 @@ class VisitDetails:
     """A visit with the staff assigned to it (and, once done, who performed it)."""
 
     visit: Visit
-    staff: list[VisitStaff]
+    staff: list[Assignment]
 
 
 def with_staff(session: Session, visits: list[Visit]) -> list[VisitDetails]:
     """Visits with their staff, in one query for any number of visits."""
-    staff = visit_repo.staff_of_visits(session, [v.id for v in visits])
+    staff = visit_repo.assignments_of_visits(session, [v.id for v in visits])
     return [VisitDetails(visit=v, staff=sorted(staff[v.id], key=lambda s: (s.role, str(s.staff_id)))) for v in visits]
 
 
@@ -279,7 +279,8 @@ def visit_worklist(
             raise ValidationFailed.for_field(f"status.{index}", f"Unknown visit status {status!r}")
     page = worklists.visits_worklist(
         session,
-        visible=visible_children(actor, today=today),
+        actor=actor,
+        today=today,
         staff_id=criteria.staff_id,
         team_id=criteria.team_id,
         from_date=criteria.from_date,

@@ -298,17 +298,28 @@ class Visit(Record, table=True):
 
 
 class VisitStaff(Record, table=True):
-    """Who is assigned to a visit and, once done, who performed it."""
+    """Who is assigned to a visit and, once done, who performed it.
+
+    `visit_status`, `visit_target_date` and `visit_latest` are copies of the visit's, kept by database
+    triggers (migration 20261123_0003), never written by the application: they let a staff member's
+    worklist and calendar start from her own open assignments (one index range) instead of joining all
+    her assignments of six years with every open visit of the municipality. Read them in queries only: a
+    session's loaded VisitStaff objects do not see what a trigger changed.
+    """
 
     __tablename__ = "visit_staff"
     __table_args__ = (
         UniqueConstraint("visit_id", "staff_id", name="uq_visit_staff"),
         Index("ix_visit_staff_staff", "staff_id", "visit_id"),
+        Index("ix_visit_staff_open", "staff_id", "visit_status", "visit_target_date", "visit_latest", "visit_id"),
     )
     visit_id: uuid.UUID = Field(foreign_key="visit.id", ondelete="CASCADE")
     staff_id: uuid.UUID = Field(foreign_key="staff.id")
     role: str = Field(max_length=30)
     performed: bool = False
+    visit_status: str | None = Field(default=None, max_length=20)
+    visit_target_date: date | None = None
+    visit_latest: date | None = None
 
 
 class Screening(Record, table=True):

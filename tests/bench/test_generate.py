@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlmodel import Session, SQLModel
 
 from bench.generate import SIZES, Summary, generate
@@ -18,7 +18,7 @@ from domain.services.sign_in import actor_of_staff
 from domain.store.database import Database
 from domain.store.repositories import reports as report_repo
 from domain.store.repositories.reports import ChildFilter
-from domain.store.tables import Child, Enrollment, Screening, Staff, Visit
+from domain.store.tables import Child, Enrollment, Screening, Staff, Visit, VisitStaff
 
 TODAY = date(2026, 11, 24)  # a Tuesday: the worklist has a day of visits
 
@@ -60,6 +60,26 @@ def test_every_reference_points_at_a_row(generated: tuple[Database, Summary]) ->
                     .where(fk.parent.is_not(None), fk.column.is_(None))
                 ).scalar_one()
                 assert orphans == 0, f"{table.name}.{fk.parent.name} -> {parent.name}"
+
+
+def test_assignments_carry_their_visits_status_and_dates(generated: tuple[Database, Summary]) -> None:
+    """The generator writes the copies the database's triggers would (tests/domain/store/test_visit_staff_copies.py)."""
+    database, _ = generated
+    with database.session(write=False) as session:
+        differing = session.execute(
+            select(func.count())
+            .select_from(VisitStaff)
+            .join(Visit, Visit.id == VisitStaff.visit_id)  # type: ignore[arg-type]
+            .where(
+                or_(
+                    VisitStaff.visit_status != Visit.status,
+                    VisitStaff.visit_target_date != Visit.target_date,
+                    VisitStaff.visit_latest != Visit.latest,
+                    VisitStaff.visit_status.is_(None),  # type: ignore[union-attr]
+                )
+            )
+        ).scalar_one()
+        assert differing == 0
 
 
 def test_shares_are_within_their_bands(generated: tuple[Database, Summary]) -> None:

@@ -62,7 +62,7 @@ def _team_caseload(team_id: Any) -> ColumnElement[bool]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Shape:
+class VisibilityShape:
     """Which relations make a child visible to an actor: the form of the condition, not its values."""
 
     client: bool
@@ -71,8 +71,9 @@ class _Shape:
     daycare: bool
 
 
-def _shape(actor: Actor) -> _Shape:
-    return _Shape(
+def visibility_shape(actor: Actor) -> VisibilityShape:
+    """What the form of `actor`'s visibility condition depends on: a key for statements built once."""
+    return VisibilityShape(
         client=actor.is_client,
         assigned=actor.has_role(Role.HEALTH_VISITOR, Role.FAMILY_THERAPIST, Role.CASEWORKER),
         team=actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None,
@@ -80,7 +81,9 @@ def _shape(actor: Actor) -> _Shape:
     )
 
 
-def _visible(shape: _Shape, *, staff_id: Any, team_id: Any, daycare_id: Any, today: Any) -> ColumnElement[bool]:
+def _visible(
+    shape: VisibilityShape, *, staff_id: Any, team_id: Any, daycare_id: Any, today: Any
+) -> ColumnElement[bool]:
     """The visibility condition of `shape`, with values or bind parameters for the actor's ids."""
     if shape.client:
         return true()
@@ -107,19 +110,24 @@ def _visible(shape: _Shape, *, staff_id: Any, team_id: Any, daycare_id: Any, tod
 
 def visible_children(actor: Actor, *, today: date) -> ColumnElement[bool]:
     """A condition on `Child` rows: true for the children `actor` may see."""
-    return _visible(_shape(actor), staff_id=actor.id, team_id=actor.team_id, daycare_id=actor.daycare_id, today=today)
+    return _visible(
+        visibility_shape(actor), staff_id=actor.id, team_id=actor.team_id, daycare_id=actor.daycare_id, today=today
+    )
 
 
 # The checks of one person run on every request: their statements are built once per shape, with bind
 # parameters for the actor and the person, so a request pays neither for building the condition nor
-# for SQLAlchemy's cache key of it (both cost more than running the query).
+# for SQLAlchemy's cache key of it (both cost more than running the query). Lists do the same through
+# `visibility_shape`, `bound_visible_children` and `actor_parameters`.
 
 
-def _actor_parameters(actor: Actor, today: date) -> dict[str, Any]:
+def actor_parameters(actor: Actor, today: date) -> dict[str, Any]:
+    """The values of the bind parameters of `bound_visible_children`."""
     return {"v_staff": actor.id, "v_team": actor.team_id, "v_daycare": actor.daycare_id, "v_today": today}
 
 
-def _bound_visible(shape: _Shape) -> ColumnElement[bool]:
+def bound_visible_children(shape: VisibilityShape) -> ColumnElement[bool]:
+    """`visible_children` of an actor of `shape`, with bind parameters (`actor_parameters`) for its values."""
     return _visible(
         shape,
         staff_id=bindparam("v_staff"),
@@ -130,13 +138,13 @@ def _bound_visible(shape: _Shape) -> ColumnElement[bool]:
 
 
 @cache
-def _child_check(shape: _Shape) -> Select[Any]:
-    return select(Child.id).where(Child.id == bindparam("child_id"), _bound_visible(shape)).limit(1)
+def _child_check(shape: VisibilityShape) -> Select[Any]:
+    return select(Child.id).where(Child.id == bindparam("child_id"), bound_visible_children(shape)).limit(1)
 
 
 @cache
-def _family_child_check(shape: _Shape) -> Select[Any]:
-    return select(Child.id).where(Child.family_id == bindparam("family_id"), _bound_visible(shape)).limit(1)
+def _family_child_check(shape: VisibilityShape) -> Select[Any]:
+    return select(Child.id).where(Child.family_id == bindparam("family_id"), bound_visible_children(shape)).limit(1)
 
 
 @cache
@@ -148,8 +156,8 @@ def _family_team_check() -> Select[Any]:
 
 
 def can_see_child(session: Session, actor: Actor, child_id: uuid.UUID, *, today: date) -> bool:
-    parameters = {"child_id": child_id, **_actor_parameters(actor, today)}
-    return session.execute(_child_check(_shape(actor)), parameters).first() is not None
+    parameters = {"child_id": child_id, **actor_parameters(actor, today)}
+    return session.execute(_child_check(visibility_shape(actor)), parameters).first() is not None
 
 
 def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, today: date) -> bool:
@@ -157,8 +165,8 @@ def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, toda
     caseload even before a child is registered."""
     if actor.is_client:
         return True
-    parameters = {"family_id": family_id, **_actor_parameters(actor, today)}
-    if session.execute(_family_child_check(_shape(actor)), parameters).first() is not None:
+    parameters = {"family_id": family_id, **actor_parameters(actor, today)}
+    if session.execute(_family_child_check(visibility_shape(actor)), parameters).first() is not None:
         return True
     if actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None:
         return session.execute(_family_team_check(), parameters).first() is not None

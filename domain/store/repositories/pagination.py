@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -90,6 +90,36 @@ def keyset_page(
     if cursor:
         statement = statement.where(_after(order_by, decode_cursor(cursor, len(order_by))))
     rows = list(session.exec(statement.order_by(*order_by).limit(limit + 1)))  # type: ignore[call-overload]
+    return page_of(rows, limit=limit, key_of=key_of)
+
+
+# A statement built once and run many times takes its cursor and page size as bind parameters: the
+# cursor condition is in it from the start, switched on by the cursor's own parameter.
+PAGE_LIMIT = "page_limit"
+
+
+def _cursor_key(index: int) -> str:
+    return f"after_{index}"
+
+
+def bound_after(columns: list[Any]) -> ColumnElement[bool]:
+    """The keyset condition of `keyset_page` with bind parameters for the cursor's values."""
+    return _after(columns, tuple(bindparam(_cursor_key(i)) for i in range(len(columns))))
+
+
+def bound_page_parameters(cursor: str | None, width: int, limit: int) -> dict[str, Any]:
+    """The parameters of a statement built with `bound_after` (when a cursor is given) and a limit of
+    `bindparam(PAGE_LIMIT)`: one more row than the page, to tell whether another page follows."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed.for_field("limit", f"limit must be between 1 and {MAX_LIMIT}")
+    parameters: dict[str, Any] = {PAGE_LIMIT: limit + 1}
+    if cursor:
+        parameters.update({_cursor_key(i): v for i, v in enumerate(decode_cursor(cursor, width))})
+    return parameters
+
+
+def page_of(rows: list[T], *, limit: int, key_of: Any) -> Page[T]:
+    """The page of `rows` (fetched with one row more than `limit`) and the cursor of the next one."""
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(tuple(key_of(rows[-1]))) if has_more and rows else None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from domain.store.repositories.pagination import Page, keyset_page
@@ -47,6 +49,32 @@ def visits_of_child(session: Session, child_id: uuid.UUID) -> list[Visit]:
 
 def staff_of_enrollment(session: Session, enrollment_id: uuid.UUID) -> list[EnrollmentStaff]:
     return list(session.exec(select(EnrollmentStaff).where(EnrollmentStaff.enrollment_id == enrollment_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who is assigned to a visit, in which role, and whether she performed it: what a reader of the visit
+    is shown (plain values; `staff_of_visits` answers the rows themselves, to change them)."""
+
+    visit_id: uuid.UUID
+    staff_id: uuid.UUID
+    role: str
+    performed: bool
+
+
+# Built once: a list answer asks for the staff of up to 500 visits on every request.
+_ASSIGNMENTS = select(VisitStaff.visit_id, VisitStaff.staff_id, VisitStaff.role, VisitStaff.performed).where(
+    col(VisitStaff.visit_id).in_(bindparam("visit_ids", expanding=True))
+)
+
+
+def assignments_of_visits(session: Session, visit_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Assignment]]:
+    """The staff of each visit, read as plain values (no ORM objects to build)."""
+    result: dict[uuid.UUID, list[Assignment]] = {visit_id: [] for visit_id in visit_ids}
+    if visit_ids:
+        for row in session.execute(_ASSIGNMENTS, {"visit_ids": list(visit_ids)}):
+            result[row[0]].append(Assignment(*row))
+    return result
 
 
 def staff_of_visits(session: Session, visit_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[VisitStaff]]:
