@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
+from uuid_utils.compat import uuid7
 
 from domain.services.actors import Actor
 from domain.store import bulk
@@ -41,7 +42,7 @@ class AuditTrail:
     ) -> dict[str, Any]:
         actor = self.actor
         return {
-            "id": uuid.uuid4(),
+            "id": uuid7(),  # time-ordered: appended to the key index, not scattered over it
             "occurred_at": utcnow(),
             "actor_id": str(actor.id) if actor else None,
             "actor_type": actor.kind if actor else "anonymous",
