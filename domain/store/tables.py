@@ -121,12 +121,18 @@ class SignInThrottle(Record, table=True):
 
 class Family(Record, table=True):
     __tablename__ = "family"
-    __table_args__ = (UniqueConstraint("source_system", "external_id", name="uq_family_source"),)
+    __table_args__ = (
+        UniqueConstraint("source_system", "external_id", name="uq_family_source"),
+        # A team's caseload is its own families plus those of its areas without a team of their own: both
+        # halves read from an index alone (a scan of every family cost 5-8 ms at size M).
+        Index("ix_family_team_family", "team_id", "id"),
+        Index("ix_family_area_team", "area_id", "team_id", "id"),
+    )
     source_system: str = Field(max_length=100)
     external_id: str = Field(max_length=200)
-    area_id: uuid.UUID | None = Field(default=None, foreign_key="housing_area.id", index=True)
+    area_id: uuid.UUID | None = Field(default=None, foreign_key="housing_area.id")
     # An explicit caseload team; otherwise the team covering the area.
-    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id")
     address: str | None = Field(default=None, max_length=300)
 
 
