@@ -4,6 +4,7 @@ a child's schedule and the worklist of visits across children."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from domain.services.catalog import package_version
 from domain.store.repositories import visits as visit_repo
 from domain.store.repositories import worklists
 from domain.store.repositories.pagination import Page
-from domain.store.repositories.visits import Assignment
+from domain.store.repositories.visits import Assignment, VisitRow
 from domain.store.tables import Child, Enrollment, Staff, Visit, VisitStaff
 
 URGENT_FOLLOW_UP_KIND = "urgent_follow_up"
@@ -29,11 +30,11 @@ AD_HOC_KIND = "ad_hoc"
 class VisitDetails:
     """A visit with the staff assigned to it (and, once done, who performed it)."""
 
-    visit: Visit
+    visit: Visit | VisitRow  # a list answer reads plain rows of the visit's columns
     staff: list[Assignment]
 
 
-def with_staff(session: Session, visits: list[Visit]) -> list[VisitDetails]:
+def with_staff(session: Session, visits: Sequence[Visit | VisitRow]) -> list[VisitDetails]:
     """Visits with their staff, in one query for any number of visits."""
     staff = visit_repo.assignments_of_visits(session, [v.id for v in visits])
     return [VisitDetails(visit=v, staff=sorted(staff[v.id], key=lambda s: (s.role, str(s.staff_id)))) for v in visits]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from domain.store.repositories.pagination import Page, keyset_page
@@ -132,11 +133,17 @@ def enrollments_of_child_page(
     )
 
 
+# A visit as a list answer reads it: a plain row of the visit's columns, with the same attribute names as a
+# `Visit` (building an ORM object costs more than reading the row; lists show up to 500 visits).
+VisitRow = Row[Any]
+VISIT_COLUMNS = tuple(Visit.__table__.columns)  # type: ignore[attr-defined]
+
+
 def visits_of_child_page(
     session: Session, *, child_id: uuid.UUID, updated_since: datetime | None, cursor: str | None, limit: int
-) -> Page[Visit]:
+) -> Page[VisitRow]:
     """A child's visits of every enrolment and ad hoc, by target date."""
-    statement: Any = select(Visit).where(Visit.child_id == child_id)
+    statement: Any = sa_select(*VISIT_COLUMNS).where(col(Visit.child_id) == child_id)
     if updated_since is not None:
         statement = statement.where(col(Visit.updated_at) >= updated_since)
     return keyset_page(

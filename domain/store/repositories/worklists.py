@@ -21,6 +21,7 @@ from domain.rules.visit_state import VisitStatus
 from domain.services.actors import Actor
 from domain.store.repositories.access import VisibilityShape, actor_parameters, bound_visible_children, visibility_shape
 from domain.store.repositories.pagination import PAGE_LIMIT, Page, bound_after, bound_page_parameters, page_of
+from domain.store.repositories.visits import VISIT_COLUMNS, VisitRow
 from domain.store.tables import Child, Enrollment, Family, HousingArea, Visit, VisitStaff
 
 # Urgent visits first (rank 0), then by target date and id: ascending columns, so the keyset works.
@@ -82,7 +83,9 @@ class _WorklistShape:
 @cache
 def _worklist_statement(shape: _WorklistShape) -> Any:
     statement: Any = (
-        select(Visit).join(Child, col(Child.id) == col(Visit.child_id)).where(bound_visible_children(shape.visibility))
+        sa_select(*VISIT_COLUMNS)
+        .join(Child, col(Child.id) == col(Visit.child_id))
+        .where(bound_visible_children(shape.visibility))
     )
     # Family and area conditions as subqueries, not joins: `visible` correlates its own Family subqueries.
     # The staff member's and the team's rows are sets the database can start from (an index each); as
@@ -135,7 +138,7 @@ def visits_worklist(
     updated_since: datetime | None,
     cursor: str | None,
     limit: int,
-) -> Page[Visit]:
+) -> Page[VisitRow]:
     """One page of the visits of the children `actor` may see (on `today`), urgent first.
 
     `staff_id`: assigned to that staff member; `team_id`: the family is on that team's caseload;
@@ -169,7 +172,7 @@ def visits_worklist(
         "w_child": child_id,
         "w_updated_since": updated_since,
     }
-    rows = list(session.execute(_worklist_statement(shape), parameters).scalars())
+    rows = list(session.execute(_worklist_statement(shape), parameters).all())
     return page_of(rows, limit=limit, key_of=lambda v: (0 if v.urgent else 1, v.target_date, v.id))
 
 
