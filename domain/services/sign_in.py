@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from domain.errors import NotAuthenticated, TooManyAttempts, ValidationFailed
@@ -50,7 +52,8 @@ def _clear(session: Session, throttle: SignInThrottle | None) -> None:
         session.flush()
 
 
-def actor_of_staff(staff: Staff) -> Actor:
+def actor_of_staff(staff: Staff | Row[Any]) -> Actor:
+    """The actor of a staff member (her row, or a row of its id, username, roles, team and daycare)."""
     return Actor(
         kind="staff",
         id=staff.id,
@@ -105,8 +108,8 @@ def actor_by_subject(session: Session, subject: str, scopes: frozenset[str]) -> 
     except ValueError:
         return None
     if kind == "staff":
-        staff = staff_repo.staff_by_id(session, row_id)
-        return actor_of_staff(staff) if staff and staff.active else None
+        identity = staff_repo.active_staff_identity(session, row_id)
+        return actor_of_staff(identity) if identity is not None else None
     if kind == "client":
         client = staff_repo.client_by_id(session, row_id)
         return actor_of_client(client, scopes or None) if client and client.active else None
