@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -209,3 +210,16 @@ def test_readyz_answers_503_while_the_database_is_away_and_200_when_it_is_back(
                 if away.exists():
                     away.rename(live)
             assert client.get("/readyz").status_code == 200
+
+
+def test_a_started_server_keeps_its_start_up_objects_out_of_the_collectors_sight(
+    settings: Settings, database: Database
+) -> None:
+    served = settings.model_copy(update={"environment": "demo"})
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings=served, database=database)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
