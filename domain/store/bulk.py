@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table
@@ -22,17 +21,10 @@ from sqlmodel import Session
 
 @dataclass(frozen=True, slots=True)
 class DriverStatement:
-    """SQL in the driver's parameter style and its rows as tuples of driver values. An INSERT also
-    carries its head (`INSERT ... VALUES `) and one row's placeholders, to send many rows in one statement."""
+    """SQL in the driver's parameter style and its rows as tuples of driver values."""
 
     sql: str
     rows: list[tuple[Any, ...]]
-    insert_head: str | None = None
-    row_marks: str | None = None
-
-
-# PostgreSQL takes at most 65,535 parameters in one statement.
-_POSTGRESQL_PARAMETERS = 65_535
 
 
 def _placeholder(dialect: Dialect) -> str:
@@ -72,10 +64,9 @@ def insert_rows(table: Table, rows: Sequence[dict[str, Any]], dialect: Dialect) 
     """An INSERT of `rows`, which must all have the keys of the first."""
     keys = list(rows[0])
     quote = dialect.identifier_preparer.quote
-    marks = f"({', '.join([_placeholder(dialect)] * len(keys))})"
-    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES "  # noqa: S608 (names from our own table)
-    rows_out = list(zip(*_columns(table, keys, rows, dialect), strict=True))
-    return DriverStatement(head + marks, rows_out, insert_head=head, row_marks=marks)
+    marks = ", ".join([_placeholder(dialect)] * len(keys))
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({marks})"  # noqa: S608 (names from our own table)
+    return DriverStatement(sql, list(zip(*_columns(table, keys, rows, dialect), strict=True)))
 
 
 def update_rows_by_id(
@@ -91,17 +82,6 @@ def update_rows_by_id(
 
 
 def execute(session: Session, statement: DriverStatement) -> None:
-    """Run the statement for every row: one executemany on the session's connection, or on PostgreSQL, an
-    INSERT of many rows per statement (psycopg's executemany binds and runs each row on its own: an audit
-    trail of 40 events took 3 ms that way)."""
-    if not statement.rows:
-        return
-    connection = session.connection()
-    if statement.insert_head is None or statement.row_marks is None or connection.dialect.name != "postgresql":
-        connection.exec_driver_sql(statement.sql, statement.rows)
-        return
-    per_statement = max(1, _POSTGRESQL_PARAMETERS // len(statement.rows[0]))
-    for start in range(0, len(statement.rows), per_statement):
-        chunk = statement.rows[start : start + per_statement]
-        sql = statement.insert_head + ", ".join([statement.row_marks] * len(chunk))
-        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+    """Run the statement once per row as one executemany on the session's connection."""
+    if statement.rows:
+        session.connection().exec_driver_sql(statement.sql, statement.rows)
