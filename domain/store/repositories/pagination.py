@@ -93,8 +93,8 @@ def keyset_page(
     return page_of(rows, limit=limit, key_of=key_of)
 
 
-# A statement built once and run many times takes its cursor and page size as bind parameters: the
-# cursor condition is in it from the start, switched on by the cursor's own parameter.
+# A statement built once and run many times takes its cursor values and page size as bind parameters
+# (the statement of a request with a cursor has `bound_after` in it; one without, not).
 PAGE_LIMIT = "page_limit"
 
 
