@@ -7,6 +7,10 @@ index range of her own rows. The copies are kept by the database, so no write pa
 a future one) can forget them: an assignment takes the visit's values when inserted without them, and a
 change of a visit's status or dates reaches its assignments.
 
+On SQLite, a later batch migration that re-creates `visit` or `visit_staff` (move and copy) drops their
+triggers with the old table: it must create them again (`SQLITE_TRIGGERS` below);
+tests/domain/store/test_visit_staff_copies.py fails if it does not.
+
 Revision ID: 20261123_0003
 Revises: 20261123_0002
 Create Date: 2026-11-23 15:40:00
