@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, timedelta
 
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from domain.rules import kpi
 from domain.rules.catalog import CadenceKind, load_default_catalog
 from domain.rules.schedule import ChildAnchors
 
@@ -53,3 +55,17 @@ def child_anchors(draw: st.DrawFn, *, enrolled: bool | None = None) -> ChildAnch
         kindergarten_start=draw(_maybe_days(born, 1000, 1150)),
         school_start=draw(_maybe_days(born, 2100, 2300)),
     )
+
+
+def grid_table(cells: list[list[int]]) -> tuple[dict[Hashable, int], list[kpi.SumConstraint[Hashable]]]:
+    """A table of `cells` with a sum column and a total row, and the sums that hold it together."""
+    rows = [*range(len(cells)), "total"]
+    columns = [*range(len(cells[0])), "sum"]
+    values: dict[Hashable, int] = {}
+    for r, line in enumerate(cells):
+        for c, v in enumerate(line):
+            values[(r, c)] = v
+        values[(r, "sum")] = sum(line)
+    for c in columns:
+        values[("total", c)] = sum(values[(r, c)] for r in range(len(cells)))
+    return values, kpi.grid_constraints(rows, columns, row_total="sum", total_row="total")

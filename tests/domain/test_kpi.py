@@ -16,7 +16,7 @@ from domain.errors import ValidationFailed
 from domain.rules import kpi
 from domain.rules.levels import DecisionBasis, InterventionLevel, LevelChange
 from domain.rules.visit_state import VisitStatus
-from tests.domain.strategies import PROPERTY
+from tests.domain.strategies import PROPERTY, grid_table
 
 TODAY = date(2026, 6, 1)
 EARLIEST, LATEST = date(2026, 3, 1), date(2026, 3, 31)
@@ -192,21 +192,8 @@ def attacked(
     return found
 
 
-def table(cells: list[list[int]]) -> tuple[dict[Hashable, int], list[kpi.SumConstraint[Hashable]]]:
-    rows = [*range(len(cells)), "total"]
-    columns = [*range(len(cells[0])), "sum"]
-    values: dict[Hashable, int] = {}
-    for r, line in enumerate(cells):
-        for c, v in enumerate(line):
-            values[(r, c)] = v
-        values[(r, "sum")] = sum(line)
-    for c in columns:
-        values[("total", c)] = sum(values[(r, c)] for r in range(len(cells)))
-    return values, kpi.grid_constraints(rows, columns, row_total="sum", total_row="total")
-
-
 def test_a_small_area_is_hidden_and_cannot_be_derived_from_the_total() -> None:
-    values, constraints = table([[40, 6, 9], [3, 1, 0], [35, 7, 8]])
+    values, constraints = grid_table([[40, 6, 9], [3, 1, 0], [35, 7, 8]])
     hidden = kpi.suppress(values, constraints)
     assert hidden[(1, 0)] is kpi.Hidden.SMALL
     assert hidden[(1, 1)] is kpi.Hidden.SMALL
@@ -218,13 +205,13 @@ def test_a_small_area_is_hidden_and_cannot_be_derived_from_the_total() -> None:
 
 
 def test_complementary_suppression_closes_a_cycle_with_as_few_cells_as_it_can() -> None:
-    values, constraints = table([[3, 10, 7], [8, 9, 6], [12, 2, 15]])
+    values, constraints = grid_table([[3, 10, 7], [8, 9, 6], [12, 2, 15]])
     hidden = kpi.suppress(values, constraints)
     assert set(hidden) == {(0, 0), (2, 1), (0, 1), (2, 0)}
 
 
 def test_nothing_is_hidden_when_every_count_is_large_or_zero() -> None:
-    values, constraints = table([[40, 0, 9], [30, 6, 0]])
+    values, constraints = grid_table([[40, 0, 9], [30, 6, 0]])
     assert kpi.suppress(values, constraints) == {}
 
 
@@ -235,7 +222,7 @@ def test_nothing_is_hidden_when_every_count_is_large_or_zero() -> None:
     )
 )
 def test_suppression_never_reveals_a_hidden_cell_from_the_totals(cells: list[list[int]]) -> None:
-    values, constraints = table(cells)
+    values, constraints = grid_table(cells)
     hidden = kpi.suppress(values, constraints)
     small = {k for k, v in values.items() if 0 < v < kpi.SMALL_COUNT_THRESHOLD}
     assert small <= set(hidden)

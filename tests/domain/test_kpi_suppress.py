@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from domain.rules import kpi
 from domain.rules.kpi import SMALL_COUNT_THRESHOLD, Hidden, K, SumConstraint
-from tests.domain.strategies import PROPERTY
+from tests.domain.strategies import PROPERTY, grid_table
 
 # -- the reference: domain/rules/kpi.py before the incremental version ----------------------------
 
@@ -169,16 +169,7 @@ small_counts = st.one_of(st.integers(0, 9), st.integers(0, 9), st.integers(10, 2
     st.booleans(),
 )
 def test_small_grids_hide_the_same_cells_as_the_reference(cells: list[list[int]], headline: bool) -> None:
-    rows = [*range(len(cells)), "total"]
-    columns = [*range(len(cells[0])), "sum"]
-    values: dict[Hashable, int] = {}
-    for r, line in enumerate(cells):
-        for c, v in enumerate(line):
-            values[(r, c)] = v
-        values[(r, "sum")] = sum(line)
-    for c in columns:
-        values[("total", c)] = sum(values[(r, c)] for r in range(len(cells)))
-    constraints = kpi.grid_constraints(rows, columns, row_total="sum", total_row="total")
+    values, constraints = grid_table(cells)
     keep: set[Hashable] = {("total", 0), ("total", "sum")} if headline else set()
     assert_same_suppression(values, list(constraints), keep)
 
