@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint typecheck browser bench clean
+.PHONY: run test test-dates lint typecheck browser bench clean
 
 $(VENV)/.runtime: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 
 test: lint typecheck browser
 	$(BIN)/python -m pytest -q
+
+# The whole suite with the process clock (libfaketime) at a Saturday, a Sunday, 24 and 31 December, 1 January,
+# 29 February 2028 and two years from now; two days at a time. Not part of `make test`. DATABASE_URL as for it.
+test-dates: lint typecheck browser
+	tests/run_at_dates.sh $(DATES)
 
 # Every benchmark, one command (not part of `make test`; needs Debian's `wrk`): the rules, the bulk upsert,
 # then size $(BENCH_SIZE) generated and the report and HTTP benchmarks run on it. On PostgreSQL:

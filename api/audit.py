@@ -14,9 +14,10 @@ from typing import Any
 from sqlmodel import Session
 from uuid_utils.compat import uuid7
 
+from domain.clock import utc_now
 from domain.services.actors import Actor
 from domain.store import bulk
-from domain.store.tables import AuditEvent, utcnow
+from domain.store.tables import AuditEvent
 
 DEFAULT_PURPOSE = {
     "staff": "care: health visiting and early intervention",
@@ -43,7 +44,7 @@ class AuditTrail:
         actor = self.actor
         return {
             "id": uuid7(),  # time-ordered: appended to the key index, not scattered over it
-            "occurred_at": utcnow(),
+            "occurred_at": utc_now(),
             "actor_id": str(actor.id) if actor else None,
             "actor_type": actor.kind if actor else "anonymous",
             "client_id": actor.username if actor and actor.is_client else None,

@@ -17,8 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.audit import AuditTrail
 from api.authentication import NotAuthenticated, actor_from_feed_token, actor_from_token
 from api.policy import AccessRule, rule_for
+from domain.clock import copenhagen_today
 from domain.errors import DomainError, Forbidden
-from domain.rules.visit_state import copenhagen_today
 from domain.services import groups
 from domain.services.actors import Actor, Role
 from domain.store.database import Database

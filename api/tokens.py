@@ -46,6 +46,8 @@ from jose.exceptions import (  # type: ignore[import-untyped]
     JWTError,
 )
 
+from domain.clock import utc_now
+
 __all__ = [
     "ExternalIdentityVerifier",
     "IssuedToken",
@@ -575,7 +577,7 @@ def _is_int(value: object) -> bool:
 
 def _resolve_now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(UTC)
+        return utc_now()
     if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     return now

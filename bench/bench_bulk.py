@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from api.app import create_app
 from api.routers.families import family_data
 from api.schemas.families import FamilyIn
+from domain.clock import copenhagen_today
 from domain.rules.cpr import fictional_cpr, parse_cpr
-from domain.rules.visit_state import copenhagen_today
 from domain.services import families, organisation
 from domain.services.actors import ALL_SCOPES
 from domain.services.catalog import current_criteria, ensure_default_catalog

@@ -35,7 +35,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +43,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today, utc_now
 from domain.services.sign_in import actor_of_staff
 from domain.store.database import Database
 from domain.store.repositories.access import visible_children
@@ -630,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.database_url = absolute_sqlite_url(args.database_url)  # the server may run in another directory
     connection_counts = [int(c) for c in args.connections.split(",") if c.strip()]
     names = [n.strip() for n in args.endpoints.split(",") if n.strip() and n.strip() != CEILING]
-    started = datetime.now(UTC)
+    started = utc_now()
     picks = pick_ids(args.database_url, write_pool=args.write_pool, child_pool=2000)
     if not picks.children:
         raise SystemExit("error: hv1 sees no children born in the last three years")

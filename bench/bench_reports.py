@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today, utc_now
 from domain.services import reports, visits
 from domain.services.actors import Actor
 from domain.services.sign_in import actor_of_staff
@@ -141,7 +141,7 @@ def run_bench(database: Database, *, today: date, birth_year: int, repeat: int) 
                 target_percent=None,
                 population=None,
                 today=today,
-                now=datetime.now(UTC),
+                now=utc_now(),
             )
             return f"denominator {report.total.denominator}, numerator {report.total.numerator}"
 
@@ -210,7 +210,7 @@ def report_text(
     lines = [
         f"# Report queries, size {label} on {dialect}",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, today = {today}, median of {len(base.seconds)} runs.",
+        f"Measured {utc_now():%Y-%m-%d %H:%M} UTC, today = {today}, median of {len(base.seconds)} runs.",
         "",
         "| figure | median | × ceiling | result |",
         "|---|---:|---:|---|",

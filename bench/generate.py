@@ -39,11 +39,11 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 from tqdm import tqdm
 
+from domain.clock import copenhagen_today, utc_now
 from domain.rules.catalog import Anchor, PackageVersion
 from domain.rules.cpr import fictional_cpr
 from domain.rules.schedule import ChildAnchors, PlannedVisit, generate_schedule
 from domain.rules.screening import instrument_definition, score_screening
-from domain.rules.visit_state import copenhagen_today
 from domain.services import demo_data, organisation
 from domain.services.catalog import ensure_default_catalog, package_catalog
 from domain.store.database import Database
@@ -372,7 +372,7 @@ class Generator:
         self.today = today
         self.progress = progress
         self.postgres = writer.postgres
-        self.now = self.moment(datetime.now(UTC))
+        self.now = self.moment(utc_now())
         self.children: list[ChildPlan] = []
         self._schedules: dict[tuple[Any, ...], tuple[PlannedVisit, ...]] = {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,29 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from domain.clock import copenhagen_today, utc_now
 from domain.settings import Settings
 from domain.store.database import Database
 from tests.databases import TemplateDatabases
 from tests.factories import World, load_world
 
 TEST_SIGNING_KEY = "test-signing-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture
+def today() -> date:
+    """Today in Europe/Copenhagen: the one source of "today" for tests.
+
+    Tests build their dates relative to this value instead of reading the clock themselves, so every date a
+    test makes agrees on the day, also when the suite runs under a faked process clock.
+    """
+    return copenhagen_today()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The current moment, timezone-aware in UTC, for tests that need a time of day rather than a date."""
+    return utc_now()
 
 
 @pytest.fixture(scope="session")

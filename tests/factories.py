@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from domain.rules.cpr import fictional_cpr
-from domain.rules.visit_state import copenhagen_today
 from domain.services import families, levels, organisation
 from domain.services.actors import ALL_SCOPES
 from domain.store.database import Database
@@ -93,6 +92,7 @@ def load_world(database: Database) -> World:
 def make_family(
     session: Session,
     *,
+    today: date,
     area: str = "ringparken",
     risk_factors: tuple[str, ...] = (),
     due_date: date | None = None,
@@ -101,8 +101,7 @@ def make_family(
     health_visitor: uuid.UUID | None = None,
     external_id: str | None = None,
 ) -> tuple[Family, Child]:
-    """A family with a mother and one child (unborn when only `due_date` is given)."""
-    today = copenhagen_today()
+    """A family with a mother and one child (unborn when only `due_date` is given), recorded on `today`."""
     if due_date is None and birth_date is None:
         due_date = today + timedelta(days=90)
     serial = next(_serials)

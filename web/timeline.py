@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from domain.clock import COPENHAGEN
 from web.i18n import DEFAULT_LANGUAGE, translate
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 CLOSING_SOON_DAYS = 7
 STATES = ("upcoming", "due", "overdue", "done", "missed", "cancelled")
 _CPR_DIGITS = re.compile(r"\D")
@@ -27,14 +26,6 @@ VisitT = TypeVar("VisitT", bound=Mapping[str, Any])
 
 
 # --- dates, CPR and labels ----------------------------------------------------------------------------
-
-
-def copenhagen_today(now: datetime | None = None) -> date:
-    """Today in Europe/Copenhagen (pages show Danish days, never UTC ones)."""
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(COPENHAGEN).date()
 
 
 def as_date(value: date | str | None) -> date | None:

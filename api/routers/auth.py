@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
+from domain.clock import utc_now
 from domain.errors import NotAuthenticated, ValidationFailed
 from domain.services import sign_in
 
@@ -66,7 +66,7 @@ def issue_token(
     (credentials in the form or with HTTP Basic). Repeated failures for one user or client are slowed
     down with 429 and `Retry-After`."""
     uow.commit_on_domain_error = True  # keep the failure counter
-    now = datetime.now(UTC)
+    now = utc_now()
     if grant_type == "password":
         if not username or password is None:
             raise ValidationFailed.for_field("username", "username and password are required for the password grant")

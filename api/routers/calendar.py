@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response, status
 from api.deps import UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.visits import CalendarFeedOut
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today
 from domain.services import calendar
 
 router = APIRouter(tags=["calendars"], responses=PROBLEM_RESPONSES)

@@ -22,10 +22,10 @@ from api.schemas.catalog import (
     PackageSummaryOut,
 )
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
+from domain.clock import copenhagen_today
 from domain.rules.catalog import PackageVersion, package_to_mapping
 from domain.rules.eligibility import CriteriaSet, criteria_to_mapping
 from domain.rules.levels import all_levels
-from domain.rules.visit_state import copenhagen_today
 from domain.services import catalog
 
 router = APIRouter(tags=["catalog"], responses=PROBLEM_RESPONSES)

@@ -13,9 +13,9 @@ from api.presenters import child_out
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.families import BirthIn, ChildCreate, ChildOut, ChildPatch
+from domain.clock import copenhagen_today
 from domain.errors import Forbidden
 from domain.rules.cpr import mask_cpr, parse_cpr
-from domain.rules.visit_state import copenhagen_today
 from domain.services import families
 from domain.store.repositories import families as family_repo
 from domain.store.repositories.access import can_see_family, visible_children

@@ -15,7 +15,7 @@ from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.health import ConsentIn, ConsentOut
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today
 from domain.services import consents
 from domain.store.tables import Consent
 

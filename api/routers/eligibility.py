@@ -20,8 +20,8 @@ from api.schemas.health import (
     ScreeningFactOut,
     SuggestionOut,
 )
+from domain.clock import copenhagen_today
 from domain.rules.eligibility import ChildFacts, EligibilitySuggestion, Reason, Suggestion
-from domain.rules.visit_state import copenhagen_today
 from domain.services import eligibility, levels
 from domain.services.levels import DecisionStep
 

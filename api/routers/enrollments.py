@@ -11,7 +11,7 @@ from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.visits import EnrollmentEnd, EnrollmentIn, EnrollmentOut, EnrollmentScheduleOut
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today
 from domain.services import schedules
 
 router = APIRouter(tags=["enrolments and schedules"], responses=PROBLEM_RESPONSES)

@@ -21,8 +21,8 @@ from api.schemas.families import (
     FamilyPatch,
     RiskFactorsIn,
 )
+from domain.clock import copenhagen_today
 from domain.errors import ValidationFailed
-from domain.rules.visit_state import copenhagen_today
 from domain.services import families
 from domain.store.repositories import families as family_repo
 

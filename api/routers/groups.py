@@ -25,8 +25,8 @@ from api.schemas.groups import (
     ParticipantOut,
     SessionAttendanceOut,
 )
+from domain.clock import copenhagen_today
 from domain.errors import Forbidden
-from domain.rules.visit_state import copenhagen_today
 from domain.services import groups
 from domain.services.actors import Actor
 

@@ -11,7 +11,7 @@ from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.referrals import ReferralIn, ReferralOut, ReferralPatch
-from domain.rules.visit_state import copenhagen_today
+from domain.clock import copenhagen_today
 from domain.services import referrals
 
 router = APIRouter(tags=["referrals"], responses=PROBLEM_RESPONSES)

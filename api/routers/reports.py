@@ -3,7 +3,7 @@ the children behind a figure for staff with person access."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Protocol, TypeVar
 
@@ -24,8 +24,8 @@ from api.schemas.reports import (
     HousingAreaOut,
     LevelsOut,
 )
+from domain.clock import copenhagen_today, utc_now
 from domain.rules.kpi import MeasureCode, Population
-from domain.rules.visit_state import copenhagen_today
 from domain.services import reports
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -89,7 +89,7 @@ def _answer(request: Request, response: Response, body: T, name: str) -> T | Res
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 Areas = Annotated[list[str] | None, Query(max_length=50, description="Housing area codes (repeat for several)")]

@@ -26,6 +26,7 @@ from api.schemas.health import (
     ScreeningScoreIn,
     ScreeningScoreOut,
 )
+from domain.clock import copenhagen_today
 from domain.rules.screening import (
     DEFAULT_CUTOFFS,
     InstrumentDefinition,
@@ -34,7 +35,6 @@ from domain.rules.screening import (
     instrument_definition,
     score_screening,
 )
-from domain.rules.visit_state import copenhagen_today
 from domain.services import screenings
 from domain.services.screenings import ScreeningWithItems
 

@@ -24,8 +24,9 @@ from api.schemas.visits import (
     VisitPatch,
     VisitStatusCode,
 )
+from domain.clock import copenhagen_today
 from domain.errors import Forbidden
-from domain.rules.visit_state import VisitStatus, copenhagen_today
+from domain.rules.visit_state import VisitStatus
 from domain.services import schedules, visits
 from domain.services.actors import Actor
 

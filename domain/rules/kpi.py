@@ -35,7 +35,7 @@ from typing import Any, Generic, TypeVar
 
 from domain.errors import ValidationFailed
 from domain.rules.levels import InterventionLevel, LevelChange, StepDirection, level_on, steps
-from domain.rules.offsets import add_months
+from domain.rules.offsets import Offset, add_months
 from domain.rules.visit_state import VisitState, VisitStatus, visit_state
 
 # -- coverage outcomes ------------------------------------------------------------------------------
@@ -267,6 +267,22 @@ def can_still_be_met(numerator: int, pending: int, denominator: int, target: Tar
 
 
 # -- disclosure control -----------------------------------------------------------------------------
+
+#: A window may be stretched to the next working day (a window of closed days); a cohort counts as
+#: complete only when its last window has closed by this margin too.
+WINDOW_STRETCH_MARGIN = timedelta(days=14)
+
+
+def last_complete_birth_year(today: date, windows_close: Iterable[Offset]) -> int:
+    """The latest birth year whose every child's windows (each closing an offset of `windows_close` after
+    birth) have closed by `today`: a cohort with no child still pending, so its coverage is final. Always
+    before this year, so it holds children on 1 January as on 31 December."""
+    closes = tuple(windows_close)
+    year = today.year - 1
+    while any(offset.apply(date(year, 12, 31)) + WINDOW_STRETCH_MARGIN >= today for offset in closes):
+        year -= 1
+    return year
+
 
 SMALL_COUNT_THRESHOLD = 5
 K = TypeVar("K", bound=Hashable)

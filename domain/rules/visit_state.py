@@ -2,13 +2,13 @@
 
 A planned visit is `upcoming` before its window opens, `due` inside its window and `overdue` the
 day after its window closes (plus `OVERDUE_AFTER_LATEST_DAYS` days of grace, 0 by default).
-"Today" is always the calendar day in Europe/Copenhagen, never UTC: a visit due today must not
-turn overdue at 01:00 Danish summer time.
+"Today" is always the calendar day in Europe/Copenhagen (`domain.clock.copenhagen_today`), passed in:
+the rules never read the clock.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -36,15 +36,6 @@ class VisitState(StrEnum):
     DONE = "done"
     MISSED = "missed"
     CANCELLED = "cancelled"
-
-
-def copenhagen_today(now: datetime | None = None) -> date:
-    """Today's date in Europe/Copenhagen; a naive `now` is taken to be UTC."""
-    if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return now.astimezone(COPENHAGEN).date()
 
 
 def overdue_if_latest_before(today: date) -> date:

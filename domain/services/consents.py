@@ -8,11 +8,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from domain.clock import utc_now
 from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from domain.store.repositories import health as health_repo
 from domain.store.repositories.access import HEALTH_DATA_SCOPE
 from domain.store.repositories.pagination import Page
-from domain.store.tables import Child, Consent, utcnow
+from domain.store.tables import Child, Consent
 
 KINDS = ("consent", "legal_basis")
 SCOPES = (HEALTH_DATA_SCOPE,)
@@ -63,7 +64,7 @@ def withdraw_consent(session: Session, *, consent_id: uuid.UUID, now: datetime |
     consent = get_consent(session, consent_id)
     if consent.withdrawn_at is not None:
         raise Conflict(f"Already withdrawn at {consent.withdrawn_at.isoformat()}")
-    consent.withdrawn_at = now or utcnow()
+    consent.withdrawn_at = now or utc_now()
     session.add(consent)
     session.flush()
     return consent

@@ -13,13 +13,15 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from domain.clock import copenhagen_today
 from domain.rules.cpr import fictional_cpr
+from domain.rules.kpi import last_complete_birth_year
 from domain.rules.screening import instrument_definition
-from domain.rules.visit_state import VisitStatus, copenhagen_today
+from domain.rules.visit_state import VisitStatus
 from domain.rules.workdays import DEFAULT_CALENDAR
 from domain.services import families, groups, levels, organisation, referrals, schedules, screenings, visits
 from domain.services.actors import ALL_SCOPES
-from domain.services.catalog import ensure_default_catalog
+from domain.services.catalog import ensure_default_catalog, package_version
 from domain.store.database import Database
 from domain.store.tables import CaseloadAssignment, Child, Staff, Visit
 
@@ -27,6 +29,9 @@ DEMO_PASSWORD = "demo"  # noqa: S105  (the documented demo sign-in, created only
 DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105
 DEMO_SIGN_INS = ("hv1", "hv2", "ft1", "cw1", "mgr1", "admin1", "aud1")
 DEMO_SOURCE = "demo-case-system"
+#: The visit the coverage page shows by default, and how many of its default cohort each area missed.
+REPORTED_VISIT = ("housing_area_extra", "extra_6_months")
+REPORTED_MISSED = {"ringparken": 5, "motalavej": 0}
 
 FIRST_NAMES_F = ("Emma", "Ida", "Freja", "Clara", "Alma", "Sofie", "Agnes", "Ella", "Karla", "Nora", "Laura", "Maja")
 FIRST_NAMES_M = ("William", "Noah", "Oscar", "Lucas", "Carl", "Alfred", "Emil", "Malthe", "Aksel", "Valdemar")
@@ -105,17 +110,46 @@ def _stage_dates(rng: random.Random, today: date, stage: str) -> tuple[date, dat
     if stage == "pregnant":
         due = today + timedelta(days=rng.randint(14, 150))
         return due, None
-    age_days = {"newborn": (3, 100), "one": (300, 560), "two": (600, 1000)}[stage]
+    age_days = {"newborn": (3, 100), "one": (100, 560), "older": (560, 1340)}[stage]
     born = today - timedelta(days=rng.randint(*age_days))
     return born + timedelta(days=rng.randint(-14, 14)), born
 
 
-def _settle_past_visits(session: Session, rng: random.Random, child: Child, today: date, performer: uuid.UUID) -> None:
-    """Most past visits were done, a few missed, and some are left open so worklists show overdue."""
+def _reported_cohort_outcomes(
+    session: Session, today: date, births: list[tuple[str, date | None]]
+) -> dict[int, VisitStatus]:
+    """The outcome of the reported visit (the coverage page's default) for each family of its default
+    cohort, by family index: in Ringparken five were missed (when it has ten or more children), so the area
+    misses its target; in Motalavej all were done, as were the package's other visits. Left to chance, areas
+    of this size get counts of 1-4, which disclosure control hides together with the area's share, and the
+    manager's default chart would be empty."""
+    package = package_version(session, REPORTED_VISIT[0], on=today)
+    cohort = last_complete_birth_year(today, (rule.latest for rule in package.visits))
+    outcomes: dict[int, VisitStatus] = {}
+    for area_code, missed in REPORTED_MISSED.items():
+        members = [i for i, (area, born) in enumerate(births) if area == area_code and born and born.year == cohort]
+        missed_here = set(members[:missed]) if len(members) >= 2 * missed else set()
+        outcomes |= {i: VisitStatus.MISSED if i in missed_here else VisitStatus.DONE for i in members}
+    return outcomes
+
+
+def _settle_past_visits(
+    session: Session,
+    rng: random.Random,
+    child: Child,
+    today: date,
+    performer: uuid.UUID,
+    reported: VisitStatus | None = None,
+) -> None:
+    """Most past visits were done, a few missed, and some are left open so worklists show overdue;
+    the reported visit of the default cohort gets the outcome `reported` chosen for it."""
     for visit in visits.visits_of_child(session, child.id):
         if visit.status != VisitStatus.PLANNED.value or visit.target_date >= today:
             continue
         roll = rng.random()
+        if reported is not None and visit.package_code == REPORTED_VISIT[0]:
+            missed = reported is VisitStatus.MISSED and visit.kind == REPORTED_VISIT[1]
+            roll = 0.9 if missed else 0.0
         if roll < 0.86:
             done_on = min(visit.target_date, today)
             assigned = [row.staff_id for row in visits.visit_staff(session, [visit.id])[visit.id]] or [performer]
@@ -131,21 +165,30 @@ def _settle_past_visits(session: Session, rng: random.Random, child: Child, toda
 
 
 def build_demo(session: Session, *, families_count: int, seed: int, today: date) -> int:
-    rng = random.Random(seed)  # noqa: S311  (demo data, not security)
     org = demo_organisation(session)
     hv_of_team = org.health_visitors
     ft1, cw1 = org.staff["ft1"].id, org.staff["cw1"].id
     serials: dict[date, int] = {}
     epds = instrument_definition("EPDS")
-    stages = ("pregnant", "newborn", "one", "two")
+    # Older children (to 3 2/3 years) get two shares: the coverage page's default cohort is the last birth
+    # year whose 1½-year visits are all over, so its children are 1 2/3 to 3 2/3 years old.
+    stages = ("pregnant", "newborn", "one", "older", "older")
     designated_children: dict[str, list[Child]] = {"ringparken": [], "motalavej": []}
+    # Each family draws from its own stream: a date that moves one family's visits (a weekend, a holiday)
+    # changes nothing for the others, so the demo looks alike on every day it is loaded.
+    rngs = [random.Random(f"{seed}:{index}") for index in range(families_count)]  # noqa: S311  (not security)
+    stage_of = [stages[(i // len(AREAS)) % len(stages)] for i in range(families_count)]  # every stage in every area
+    dates = [_stage_dates(rngs[i], today, stage_of[i]) for i in range(families_count)]
+    reported = _reported_cohort_outcomes(
+        session, today, [(AREAS[i % len(AREAS)][0], born) for i, (_, born) in enumerate(dates)]
+    )
     for index in range(families_count):
+        rng = rngs[index]
         area_code, _, designated, team = AREAS[index % len(AREAS)]
-        stage = stages[index % len(stages)]
         surname = rng.choice(SURNAMES)
         mother = f"{rng.choice(FIRST_NAMES_F)} {surname}"
         father = f"{rng.choice(FIRST_NAMES_M)} {surname}"
-        due, born = _stage_dates(rng, today, stage)
+        due, born = dates[index]
         risk = sorted(
             code
             for code, share in (
@@ -252,9 +295,10 @@ def build_demo(session: Session, *, families_count: int, seed: int, today: date)
                 sent_on=today - timedelta(days=rng.randint(1, 30)),
                 referred_by=health_visitor,
                 assigned_staff_id=cw1,
+                today=today,
             )
         if born is not None:
-            _settle_past_visits(session, rng, child, today, health_visitor)
+            _settle_past_visits(session, rng, child, today, health_visitor, reported.get(index))
             if (today - born).days > 42:
                 scores = [rng.choice((0, 0, 1, 1, 2)) for _ in range(9)] + [1 if index % 37 == 0 else 0]
                 # Forms post the position of the printed answer; reverse-scored items print 3 first.
@@ -279,6 +323,7 @@ def build_demo(session: Session, *, families_count: int, seed: int, today: date)
                 sent_on=today - timedelta(days=rng.randint(1, 20)),
                 referred_by=health_visitor,
                 assigned_staff_id=ft1,
+                today=today,
             )
     _visits_today(session, org, today)
     _group_courses(session, org, designated_children, today)
@@ -286,9 +331,9 @@ def build_demo(session: Session, *, families_count: int, seed: int, today: date)
 
 
 def _visits_today(session: Session, org: DemoOrganisation, today: date) -> None:
-    """Move a few planned visits whose window allows it to today, so each day starts with work."""
-    if not DEFAULT_CALENDAR.is_working_day(today):
-        return
+    """Move a few planned visits whose window allows it to the day's work, so each day starts with work:
+    today, or on a weekend or holiday the next working day (what *Min dag* shows then)."""
+    today = DEFAULT_CALENDAR.next_working_day(today)
     for username in ("hv1", "hv2", "ft1", "cw1"):
         staff_id = org.staff[username].id
         candidates = [
@@ -328,4 +373,5 @@ def _group_courses(session: Session, org: DemoOrganisation, children: dict[str, 
                 course_id=course.id,
                 session_id=group_session.id,
                 present={p.id: (number + i) % 5 != 0 for i, p in enumerate(participants)},
+                today=today,
             )

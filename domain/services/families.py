@@ -12,13 +12,14 @@ from typing import Any, NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from domain.clock import utc_now
 from domain.errors import Conflict, DomainError, FieldError, NotFound, ValidationFailed
 from domain.rules.cpr import Cpr, parse_cpr
 from domain.services import schedules
 from domain.services.catalog import current_criteria
 from domain.store.repositories import families as family_repo
 from domain.store.repositories import visits as visit_repo
-from domain.store.tables import Child, Family, FamilyMember, RiskFactor, utcnow
+from domain.store.tables import Child, Family, FamilyMember, RiskFactor
 
 MEMBER_ROLES = ("mother", "father", "co_parent", "other")
 
@@ -356,7 +357,7 @@ def update_family(
     family.address = data.address
     if changes.get("members") is not None:
         _replace_members(session, family, current.members, data.members)
-    family.updated_at = utcnow()
+    family.updated_at = utc_now()
     session.add(family)
     session.flush()
     return family
@@ -415,7 +416,7 @@ def upsert_family(session: Session, *, data: FamilyData, risk_factors_given: boo
             update_child(session, child_id=match.id, changes=differing)
             changed = True
     if changed:
-        existing.updated_at = utcnow()
+        existing.updated_at = utc_now()
         session.add(existing)
         session.flush()
         return "updated", existing
@@ -718,7 +719,7 @@ def plan_upsert(
     for row in family_repo.family_risk_rows_of(session, family_ids):
         existing[row["family_id"]].risks.append(row)
     named = {cpr for _, v in valid for cpr in v.child_cprs if cpr}
-    planner = _Planner(_CprHolders(family_repo.child_ids_by_cpr(session, sorted(named))), today, utcnow())
+    planner = _Planner(_CprHolders(family_repo.child_ids_by_cpr(session, sorted(named))), today, utc_now())
     for position, validated in valid:
         item = items[position]
         stored = found.get((item.data.source_system, item.data.external_id))

@@ -15,10 +15,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from domain.clock import copenhagen_today, utc_now
 from domain.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from domain.rules.catalog import CadenceKind
 from domain.rules.schedule import ChildAnchors, generate_schedule
-from domain.rules.visit_state import copenhagen_today
 from domain.services.actors import Actor, Role
 from domain.services.catalog import package_version
 from domain.store.repositories import groups as group_repo
@@ -34,7 +34,6 @@ from domain.store.tables import (
     GroupParticipant,
     GroupSession,
     HousingArea,
-    utcnow,
 )
 
 
@@ -279,7 +278,7 @@ def add_participant(
         course_id=course_id, child_id=child_id, member_id=member.id if member else None, joined_on=joined_on
     )
     session.add(participant)
-    course.updated_at = utcnow()  # the course's counts changed: delta sync of the list sees it
+    course.updated_at = utc_now()  # the course's counts changed: delta sync of the list sees it
     session.add(course)
     session.flush()
     return participant
@@ -340,8 +339,15 @@ def record_attendance(
 
 
 def set_attendance(
-    session: Session, *, course_id: uuid.UUID, session_id: uuid.UUID, present: dict[uuid.UUID, bool]
+    session: Session,
+    *,
+    course_id: uuid.UUID,
+    session_id: uuid.UUID,
+    present: dict[uuid.UUID, bool],
+    today: date | None = None,
 ) -> list[GroupAttendance]:
     """Record who was present at one session (participants not named keep what they had)."""
-    result = record_attendance(session, course_id=course_id, session_id=session_id, marks=list(present.items()))
+    result = record_attendance(
+        session, course_id=course_id, session_id=session_id, marks=list(present.items()), today=today
+    )
     return result.attendance

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from domain.clock import copenhagen_today, utc_now
 from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
-from domain.rules.visit_state import copenhagen_today
 from domain.services.catalog import current_criteria
 from domain.store.repositories import referrals as referral_repo
 from domain.store.repositories import staff as staff_repo
 from domain.store.repositories.pagination import Page
-from domain.store.tables import Child, Referral, utcnow
+from domain.store.tables import Child, Referral
 
 # Places a child can be referred to besides the referral codes of the current criteria (GET /criteria),
 # which a municipality extends with a new criteria version.
@@ -154,7 +154,7 @@ def change_referral(session: Session, *, referral_id: uuid.UUID, changes: Mappin
         referral.status = new_status
         referral.status_note = note
         referral.assigned_staff_id = assignee
-        referral.updated_at = utcnow()
+        referral.updated_at = utc_now()
         session.add(referral)
         session.flush()
     return referral

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from domain.clock import utc_now
 from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from domain.rules.catalog import CadenceKind, PackageVersion
 from domain.rules.schedule import (
@@ -29,7 +30,7 @@ from domain.services.screenings import RecordedScreening, record_screening
 from domain.services.visits import VisitDetails, complete_visit, with_staff
 from domain.store.repositories import visits as visit_repo
 from domain.store.repositories.pagination import Page
-from domain.store.tables import Child, Enrollment, EnrollmentStaff, Staff, Visit, VisitStaff, utcnow
+from domain.store.tables import Child, Enrollment, EnrollmentStaff, Staff, Visit, VisitStaff
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def _store_visits(
     planned: tuple[PlannedVisit, ...],
     staff_by_role: dict[str, uuid.UUID],
 ) -> list[uuid.UUID]:
-    now = utcnow()
+    now = utc_now()
     rows: list[dict[str, Any]] = []
     staff_rows: list[dict[str, Any]] = []
     for visit in planned:

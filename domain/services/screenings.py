@@ -12,12 +12,13 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from domain.clock import utc_now
 from domain.errors import NotFound, ValidationFailed
 from domain.rules.screening import Flag, score_screening
 from domain.services.visits import reschedule_visit, urgent_follow_up, visit_staff
 from domain.store.repositories import health as health_repo
 from domain.store.repositories.pagination import Page
-from domain.store.tables import Child, Screening, ScreeningItem, Staff, Visit, utcnow
+from domain.store.tables import Child, Screening, ScreeningItem, Staff, Visit
 
 SELF_HARM_REASON = "EPDS item 10 (thoughts of self-harm) answered above 0: contact the family today"
 
@@ -74,7 +75,7 @@ def record_screening(
     )
     session.add(screening)
     session.flush()
-    now = utcnow()
+    now = utc_now()
     session.execute(
         insert(ScreeningItem),
         [

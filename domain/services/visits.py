@@ -209,15 +209,19 @@ def add_visit(
 
 
 def urgent_follow_up(session: Session, *, child_id: uuid.UUID, today: date, reason: str) -> Visit:
-    """A contact due today for the child's health visitor (e.g. EPDS item 10 above 0)."""
+    """A contact due today for the child's health visitor (e.g. EPDS item 10 above 0); recorded on a
+    weekend or holiday, it may be made at once and is due on the next working day."""
     child = session.get(Child, child_id)
     if child is None:
         raise NotFound("No such child")
     health_visitor = visit_repo.health_visitor_of_family(session, child.family_id)
+    due = DEFAULT_CALENDAR.next_working_day(today)
     visit = add_visit(
         session,
         child_id=child_id,
-        target_date=today,
+        earliest=today,
+        target_date=due,
+        latest=due,
         kind=URGENT_FOLLOW_UP_KIND,
         enrollment_id=None,
         staff_ids=[health_visitor] if health_visitor else [],

@@ -16,9 +16,7 @@ from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from domain.clock import utc_now
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -41,10 +39,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def _timestamp(*, index: bool = False, onupdate: bool = False) -> Any:
-    kwargs: dict[str, Any] = {"default": utcnow, "nullable": False, "index": index}
+    kwargs: dict[str, Any] = {"default": utc_now, "nullable": False, "index": index}
     if onupdate:
-        kwargs["onupdate"] = utcnow
-    return Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs=kwargs)
+        kwargs["onupdate"] = utc_now
+    return Field(default_factory=utc_now, sa_type=UTCDateTime, sa_column_kwargs=kwargs)
 
 
 def _json_list() -> Any:

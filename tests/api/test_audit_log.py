@@ -4,7 +4,7 @@ append-only down to the database."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from domain.rules.visit_state import copenhagen_today
 from tests.databases import is_postgres
 from tests.factories import World, bearer, client_token, make_family, token
 
@@ -20,9 +19,9 @@ AUDIT = "/api/v1/audit"
 
 
 @pytest.fixture
-def child_id(world: World) -> uuid.UUID:
+def child_id(world: World, today: date) -> uuid.UUID:
     with world.database.session(write=True) as session:
-        _, child = make_family(session, birth_date=copenhagen_today() - timedelta(days=30))
+        _, child = make_family(session, today=today, birth_date=today - timedelta(days=30))
         session.commit()
         return child.id
 
@@ -99,10 +98,10 @@ def test_events_come_newest_first_in_pages_without_gaps(client: TestClient, worl
 
 
 def test_from_and_to_bound_the_time_and_a_backwards_range_is_named(
-    client: TestClient, world: World, child_id: uuid.UUID
+    client: TestClient, world: World, child_id: uuid.UUID, today: date
 ) -> None:
     client.get(f"/api/v1/children/{child_id}", headers=bearer(token(client, "hv1")))
-    today, tomorrow = copenhagen_today(), copenhagen_today() + timedelta(days=1)
+    tomorrow = today + timedelta(days=1)
     assert search(client, person_id=str(child_id), action="read", **{"from": today.isoformat()})["items"]
     assert search(client, person_id=str(child_id), action="read", to=today.isoformat())["items"]
     assert search(client, person_id=str(child_id), **{"from": tomorrow.isoformat()})["items"] == []

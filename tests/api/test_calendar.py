@@ -12,17 +12,18 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import select
 
-from domain.rules.visit_state import copenhagen_today
 from domain.rules.workdays import DEFAULT_CALENDAR
 from domain.store.tables import AuditEvent, Child, FamilyMember, Staff
 from tests.factories import World, bearer, client_token, make_family, token
 
 
-def _infant(client: TestClient, world: World, days_old: int = 40) -> tuple[uuid.UUID, dict[str, dict[str, Any]]]:
+def _infant(
+    client: TestClient, world: World, days_old: int = 40, *, today: date
+) -> tuple[uuid.UUID, dict[str, dict[str, Any]]]:
     """A child with a name and CPR on hv1's caseload in ringparken, enrolled in the universal programme."""
-    born = copenhagen_today() - timedelta(days=days_old)
+    born = today - timedelta(days=days_old)
     with world.database.session(write=True) as session:
-        _, child = make_family(session, birth_date=born, health_visitor=world.staff_id("hv1"))
+        _, child = make_family(session, today=today, birth_date=born, health_visitor=world.staff_id("hv1"))
         session.commit()
         child_id = child.id
     response = client.post(
@@ -48,8 +49,10 @@ def _url(world: World, username: str = "hv1") -> str:
     return f"/api/v1/staff/{world.staff_id(username)}/calendar.ics"
 
 
-def test_the_feed_is_a_valid_calendar_with_one_event_per_planned_visit(client: TestClient, world: World) -> None:
-    _, visits = _infant(client, world)
+def test_the_feed_is_a_valid_calendar_with_one_event_per_planned_visit(
+    client: TestClient, world: World, today: date
+) -> None:
+    _, visits = _infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     done = visits["postnatal"]["id"]
     assert client.post(f"/api/v1/visits/{done}/complete", headers=headers).status_code == 200
@@ -59,7 +62,6 @@ def test_the_feed_is_a_valid_calendar_with_one_event_per_planned_visit(client: T
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Copenhagen"
     assert str(calendar["X-WR-CALNAME"])
     events = _events(calendar)
-    today = copenhagen_today()
     expected = {
         f"visit-{v['id']}@tidlig-indsats"
         for v in visits.values()
@@ -77,8 +79,8 @@ def test_the_feed_is_a_valid_calendar_with_one_event_per_planned_visit(client: T
     assert months_4_5.decoded("DTSTAMP").tzinfo is not None
 
 
-def test_the_feed_holds_no_cpr_no_names_and_no_health_data(client: TestClient, world: World) -> None:
-    child_id, visits = _infant(client, world)
+def test_the_feed_holds_no_cpr_no_names_and_no_health_data(client: TestClient, world: World, today: date) -> None:
+    child_id, visits = _infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     screened = client.post(
         f"/api/v1/visits/{visits['establishment']['id']}/complete",
@@ -101,8 +103,10 @@ def test_the_feed_holds_no_cpr_no_names_and_no_health_data(client: TestClient, w
     assert "Opfølgningsbesøg" in unfolded
 
 
-def test_a_feed_token_opens_the_feed_without_a_header_until_revoked(client: TestClient, world: World) -> None:
-    _infant(client, world)
+def test_a_feed_token_opens_the_feed_without_a_header_until_revoked(
+    client: TestClient, world: World, today: date
+) -> None:
+    _infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     staff_id = world.staff_id("hv1")
     created = client.post(f"/api/v1/staff/{staff_id}/calendar-feed", headers=headers)
@@ -135,8 +139,8 @@ def test_a_feed_token_opens_the_feed_without_a_header_until_revoked(client: Test
     assert client.get(_url(world), headers=headers).status_code == 200  # the bearer token still works
 
 
-def test_another_staff_members_calendar_is_forbidden(client: TestClient, world: World) -> None:
-    _infant(client, world)
+def test_another_staff_members_calendar_is_forbidden(client: TestClient, world: World, today: date) -> None:
+    _infant(client, world, today=today)
     hv2 = bearer(token(client, "hv2"))
     assert client.get(_url(world, "hv1"), headers=hv2).status_code == 403
     assert client.post(f"/api/v1/staff/{world.staff_id('hv1')}/calendar-feed", headers=hv2).status_code == 403
@@ -146,17 +150,19 @@ def test_another_staff_members_calendar_is_forbidden(client: TestClient, world: 
     assert client.get(_url(world, "mgr1"), headers=manager).status_code == 403
 
 
-def test_a_scheduling_client_reads_a_staff_calendar_but_cannot_issue_tokens(client: TestClient, world: World) -> None:
-    _infant(client, world)
+def test_a_scheduling_client_reads_a_staff_calendar_but_cannot_issue_tokens(
+    client: TestClient, world: World, today: date
+) -> None:
+    _infant(client, world, today=today)
     headers = bearer(client_token(client, "calendar-only"))
     assert len(_events(_feed(client.get(_url(world), headers=headers)))) > 0
     assert client.post(f"/api/v1/staff/{world.staff_id('hv1')}/calendar-feed", headers=headers).status_code == 403
     assert client.get(f"/api/v1/staff/{uuid.uuid4()}/calendar.ics", headers=headers).status_code == 404
 
 
-def test_reading_the_feed_is_audited_per_child_shown(client: TestClient, world: World) -> None:
-    child_id, _ = _infant(client, world)
-    other_id, _ = _infant(client, world)
+def test_reading_the_feed_is_audited_per_child_shown(client: TestClient, world: World, today: date) -> None:
+    child_id, _ = _infant(client, world, today=today)
+    other_id, _ = _infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     feed_token = client.post(f"/api/v1/staff/{world.staff_id('hv1')}/calendar-feed", headers=headers).json()[
         "feed_token"
@@ -173,8 +179,8 @@ def test_reading_the_feed_is_audited_per_child_shown(client: TestClient, world: 
     assert all(row[2]["export"] == "calendar_feed" for row in rows)
 
 
-def test_a_moved_visit_keeps_its_uid_and_gets_a_higher_sequence(client: TestClient, world: World) -> None:
-    _, visits = _infant(client, world)
+def test_a_moved_visit_keeps_its_uid_and_gets_a_higher_sequence(client: TestClient, world: World, today: date) -> None:
+    _, visits = _infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     visit = visits["months_2_3"]
     uid = f"visit-{visit['id']}@tidlig-indsats"

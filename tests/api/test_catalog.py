@@ -4,7 +4,7 @@ version never changes what was planned under an earlier one."""
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from domain.rules.catalog import REQUIRED_PACKAGE_CODES, load_default_catalog, package_to_mapping
-from domain.rules.visit_state import copenhagen_today
 from domain.services import schedules
 from domain.store.tables import CriteriaVersionRecord, Enrollment, PackageVersionRecord
 from tests.factories import World, bearer, client_token, make_family, token
@@ -81,10 +80,11 @@ def test_a_package_answers_every_version_in_full_with_an_etag(client: TestClient
     assert client.get("/api/v1/packages/no_such_package", headers=headers).status_code == 404
 
 
-def test_an_admin_adds_a_version_and_an_earlier_enrolment_keeps_its_version(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
+def test_an_admin_adds_a_version_and_an_earlier_enrolment_keeps_its_version(
+    client: TestClient, world: World, today: date
+) -> None:
     with world.database.session(write=True) as session:
-        _, child = make_family(session, birth_date=today - timedelta(days=30))
+        _, child = make_family(session, today=today, birth_date=today - timedelta(days=30))
         before = schedules.enroll(
             session, child_id=child.id, package_code="housing_area_extra", start_date=today, dry_run=False
         )
@@ -109,7 +109,7 @@ def test_an_admin_adds_a_version_and_an_earlier_enrolment_keeps_its_version(clie
     assert versions[0] == package_to_mapping(load_default_catalog().version("housing_area_extra", 1))
     assert [v["kind"] for v in versions[1]["visits"]][-1] == "extra_3_years"
     with world.database.session(write=True) as session:
-        _, newcomer = make_family(session, birth_date=today - timedelta(days=30))
+        _, newcomer = make_family(session, today=today, birth_date=today - timedelta(days=30))
         after = schedules.enroll(
             session, child_id=newcomer.id, package_code="housing_area_extra", start_date=today, dry_run=False
         )

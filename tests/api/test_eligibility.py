@@ -4,13 +4,12 @@ the stateless evaluation, and decisions up and down the staircase with who decid
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from domain.rules.visit_state import copenhagen_today
 from domain.store.tables import AuditEvent, LevelDecision
 from tests.factories import World, bearer, client_token, make_family, token
 
@@ -26,11 +25,12 @@ def child_in(
     risk_factors: tuple[str, ...] = (),
     age_days: int | None = 100,
     due_in_days: int | None = None,
+    today: date,
 ) -> uuid.UUID:
-    today = copenhagen_today()
     with world.database.session(write=True) as session:
         _, child = make_family(
             session,
+            today=today,
             area=area,
             risk_factors=risk_factors,
             birth_date=today - timedelta(days=age_days) if age_days is not None else None,
@@ -45,8 +45,8 @@ def by_code(suggestions: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {s["code"]: [r["criterion"] for r in s["reasons"]] for s in suggestions}
 
 
-def screen(client: TestClient, child_id: uuid.UUID, items: list[int], days_ago: int = 0) -> None:
-    day = (copenhagen_today() - timedelta(days=days_ago)).isoformat()
+def screen(client: TestClient, child_id: uuid.UUID, items: list[int], days_ago: int = 0, *, today: date) -> None:
+    day = (today - timedelta(days=days_ago)).isoformat()
     response = client.post(
         f"/api/v1/children/{child_id}/screenings",
         json={"instrument": "EPDS", "respondent": "mother", "items": items, "administered_on": day},
@@ -59,9 +59,9 @@ def screen(client: TestClient, child_id: uuid.UUID, items: list[int], days_ago: 
 
 
 def test_a_single_isolated_mother_in_ringparken_is_suggested_level_3_with_the_reasons(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    child_id = child_in(world, risk_factors=("single_parent", "socially_isolated"), age_days=100)
+    child_id = child_in(world, risk_factors=("single_parent", "socially_isolated"), age_days=100, today=today)
     response = client.get(f"/api/v1/children/{child_id}/eligibility", headers=bearer(token(client, "hv1")))
     assert response.status_code == 200, response.text
     assert response.headers["etag"]
@@ -95,9 +95,11 @@ def test_a_single_isolated_mother_in_ringparken_is_suggested_level_3_with_the_re
     assert facts["risk_factors"] == ["single_parent", "socially_isolated"]
 
 
-def test_a_pregnancy_in_the_third_trimester_is_suggested_minding_the_baby(client: TestClient, world: World) -> None:
+def test_a_pregnancy_in_the_third_trimester_is_suggested_minding_the_baby(
+    client: TestClient, world: World, today: date
+) -> None:
     child_id = child_in(
-        world, risk_factors=("low_education", "parent_experienced_neglect"), age_days=None, due_in_days=60
+        world, risk_factors=("low_education", "parent_experienced_neglect"), age_days=None, due_in_days=60, today=today
     )
     body = client.get(f"/api/v1/children/{child_id}/eligibility", headers=bearer(token(client, "hv1"))).json()
     assert body["facts"]["gestational_week"] == 31
@@ -105,22 +107,24 @@ def test_a_pregnancy_in_the_third_trimester_is_suggested_minding_the_baby(client
     assert by_code(body["packages"])["minding_the_baby"] == ["vulnerable_parents_in_pregnancy"]
 
 
-def test_only_the_latest_screening_of_a_kind_counts(client: TestClient, world: World) -> None:
-    child_id = child_in(world, area="motalavej", age_days=400)
+def test_only_the_latest_screening_of_a_kind_counts(client: TestClient, world: World, today: date) -> None:
+    child_id = child_in(world, area="motalavej", age_days=400, today=today)
     hv1 = bearer(token(client, "hv1"))
     url = f"/api/v1/children/{child_id}/eligibility"
-    screen(client, child_id, ABOVE_CUTOFF_EPDS, days_ago=20)
+    screen(client, child_id, ABOVE_CUTOFF_EPDS, days_ago=20, today=today)
     assert "depression_symptoms" in client.get(url, headers=hv1).json()["fired"]
-    screen(client, child_id, CALM_EPDS, days_ago=5)
+    screen(client, child_id, CALM_EPDS, days_ago=5, today=today)
     body = client.get(url, headers=hv1).json()
     assert "depression_symptoms" not in body["fired"]
     assert body["facts"]["screenings"] == [{"instrument": "EPDS", "respondent": "mother", "total": 0, "flags": []}]
 
 
-def test_thoughts_of_self_harm_are_urgent_with_a_referral_the_same_day(client: TestClient, world: World) -> None:
-    child_id = child_in(world, area="centrum")
+def test_thoughts_of_self_harm_are_urgent_with_a_referral_the_same_day(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = child_in(world, area="centrum", today=today)
     screen_headers = bearer(token(client, "hv2"))
-    day = copenhagen_today().isoformat()
+    day = today.isoformat()
     client.post(
         f"/api/v1/children/{child_id}/screenings",
         json={"instrument": "EPDS", "respondent": "mother", "items": SELF_HARM_EPDS, "administered_on": day},
@@ -132,8 +136,8 @@ def test_thoughts_of_self_harm_are_urgent_with_a_referral_the_same_day(client: T
     assert body["suggested_level"] == 3
 
 
-def test_eligibility_is_refused_to_another_team_and_to_a_manager(client: TestClient, world: World) -> None:
-    child_id = child_in(world)
+def test_eligibility_is_refused_to_another_team_and_to_a_manager(client: TestClient, world: World, today: date) -> None:
+    child_id = child_in(world, today=today)
     for username in ("hv2", "mgr1"):
         response = client.get(f"/api/v1/children/{child_id}/eligibility", headers=bearer(token(client, username)))
         assert response.status_code == 403
@@ -209,8 +213,8 @@ def decisions_stored(world: World) -> int:
         return session.exec(select(func.count()).select_from(LevelDecision)).one()
 
 
-def test_a_judgement_without_a_reason_is_refused_naming_reason(client: TestClient, world: World) -> None:
-    child_id = child_in(world)
+def test_a_judgement_without_a_reason_is_refused_naming_reason(client: TestClient, world: World, today: date) -> None:
+    child_id = child_in(world, today=today)
     hv1 = bearer(token(client, "hv1"))
     url = f"/api/v1/children/{child_id}/level-decisions"
     for body in (
@@ -224,12 +228,11 @@ def test_a_judgement_without_a_reason_is_refused_naming_reason(client: TestClien
 
 
 def test_stepping_up_then_down_shows_each_direction_and_the_childs_level_follows(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    child_id = child_in(world)
+    child_id = child_in(world, today=today)
     hv1 = bearer(token(client, "hv1"))
     url = f"/api/v1/children/{child_id}/level-decisions"
-    today = copenhagen_today()
     up = client.post(
         url,
         json={
@@ -266,9 +269,9 @@ def test_stepping_up_then_down_shows_each_direction_and_the_childs_level_follows
 
 
 def test_a_decision_by_the_criteria_keeps_their_version_and_the_criteria_that_fired(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    child_id = child_in(world, risk_factors=("single_parent", "socially_isolated"))
+    child_id = child_in(world, risk_factors=("single_parent", "socially_isolated"), today=today)
     response = client.post(
         f"/api/v1/children/{child_id}/level-decisions",
         json={"level": 3, "basis": "criteria"},
@@ -281,8 +284,10 @@ def test_a_decision_by_the_criteria_keeps_their_version_and_the_criteria_that_fi
     assert "vulnerable_parents" in body["fired"]
 
 
-def test_a_decision_by_the_criteria_must_take_the_level_they_suggest(client: TestClient, world: World) -> None:
-    child_id = child_in(world, area="centrum")  # no risk factors, ordinary area: level 1
+def test_a_decision_by_the_criteria_must_take_the_level_they_suggest(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = child_in(world, area="centrum", today=today)  # no risk factors, ordinary area: level 1
     response = client.post(
         f"/api/v1/children/{child_id}/level-decisions",
         json={"level": 3, "basis": "criteria"},
@@ -294,11 +299,10 @@ def test_a_decision_by_the_criteria_must_take_the_level_they_suggest(client: Tes
     assert decisions_stored(world) == 0
 
 
-def test_bad_level_decisions_are_refused_by_field(client: TestClient, world: World) -> None:
-    child_id = child_in(world)
+def test_bad_level_decisions_are_refused_by_field(client: TestClient, world: World, today: date) -> None:
+    child_id = child_in(world, today=today)
     hv1 = bearer(token(client, "hv1"))
     url = f"/api/v1/children/{child_id}/level-decisions"
-    today = copenhagen_today()
     judgement = {"basis": "professional_judgement", "reason": "Vurdering"}
     cases = [
         ({**judgement, "level": 5}, "level"),
@@ -318,8 +322,10 @@ def test_bad_level_decisions_are_refused_by_field(client: TestClient, world: Wor
     assert [e["field"] for e in behind.json()["errors"]] == ["effective_on"]
 
 
-def test_a_case_system_decision_names_the_client_not_a_staff_member(client: TestClient, world: World) -> None:
-    child_id = child_in(world)
+def test_a_case_system_decision_names_the_client_not_a_staff_member(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = child_in(world, today=today)
     response = client.post(
         f"/api/v1/children/{child_id}/level-decisions",
         json={"level": 2, "basis": "professional_judgement", "reason": "Vurderet i sagssystemet"},
@@ -329,8 +335,10 @@ def test_a_case_system_decision_names_the_client_not_a_staff_member(client: Test
     assert (response.json()["decided_by"], response.json()["decided_by_client"]) == (None, "case-system")
 
 
-def test_level_decisions_are_refused_to_another_team_and_to_a_manager(client: TestClient, world: World) -> None:
-    child_id = child_in(world)
+def test_level_decisions_are_refused_to_another_team_and_to_a_manager(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = child_in(world, today=today)
     url = f"/api/v1/children/{child_id}/level-decisions"
     body = {"level": 2, "basis": "professional_judgement", "reason": "Vurdering"}
     for username in ("hv2", "mgr1"):

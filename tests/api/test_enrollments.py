@@ -10,14 +10,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from domain.rules.visit_state import copenhagen_today
 from domain.store.tables import AuditEvent, Enrollment, EnrollmentStaff, Visit, VisitStaff
 from tests.factories import World, bearer, client_token, make_family, token
 
 
-def _child(world: World, **kwargs: Any) -> uuid.UUID:
+def _child(world: World, *, today: date, **kwargs: Any) -> uuid.UUID:
     with world.database.session(write=True) as session:
-        _, child = make_family(session, health_visitor=world.staff_id("hv1"), **kwargs)
+        _, child = make_family(session, today=today, health_visitor=world.staff_id("hv1"), **kwargs)
         session.commit()
         return child.id
 
@@ -43,9 +42,9 @@ def _schedule(client: TestClient, headers: dict[str, str], child_id: uuid.UUID) 
 
 
 def test_a_dry_run_of_minding_the_baby_answers_the_schedule_and_stores_nothing(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    child_id = _child(world, due_date=copenhagen_today() + timedelta(days=70))
+    child_id = _child(world, due_date=today + timedelta(days=70), today=today)
     headers = bearer(token(client, "hv1"))
     before = _counts(world)
     response = _enroll(
@@ -78,8 +77,10 @@ def test_a_dry_run_of_minding_the_baby_answers_the_schedule_and_stores_nothing(
     assert listed["items"] == []
 
 
-def test_enrolling_stores_the_visits_with_ids_staff_and_a_location(client: TestClient, world: World) -> None:
-    child_id = _child(world, due_date=copenhagen_today() + timedelta(days=70))
+def test_enrolling_stores_the_visits_with_ids_staff_and_a_location(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, due_date=today + timedelta(days=70), today=today)
     headers = bearer(token(client, "hv1"))
     response = _enroll(client, headers, child_id, package_code="universal")
     assert response.status_code == 201, response.text
@@ -103,8 +104,10 @@ def test_enrolling_stores_the_visits_with_ids_staff_and_a_location(client: TestC
     assert [details["package_code"] for details in created] == ["universal"]
 
 
-def test_the_childs_enrolments_list_package_name_version_dates_and_staff(client: TestClient, world: World) -> None:
-    child_id = _child(world, due_date=copenhagen_today() + timedelta(days=70))
+def test_the_childs_enrolments_list_package_name_version_dates_and_staff(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, due_date=today + timedelta(days=70), today=today)
     headers = bearer(token(client, "hv1"))
     ft1 = str(world.staff_id("ft1"))
     assert _enroll(client, headers, child_id, package_code="universal").status_code == 201
@@ -117,7 +120,7 @@ def test_the_childs_enrolments_list_package_name_version_dates_and_staff(client:
     by_code = {e["package_code"]: e for e in items}
     assert by_code["universal"]["package_name"] == "Universelt sundhedsplejeprogram"
     assert by_code["minding_the_baby"]["package_version"] == 1
-    assert by_code["minding_the_baby"]["started_on"] == copenhagen_today().isoformat()
+    assert by_code["minding_the_baby"]["started_on"] == today.isoformat()
     assert by_code["minding_the_baby"]["ended_on"] is None and by_code["minding_the_baby"]["active"] is True
     assert {(s["role"], s["staff_id"]) for s in by_code["minding_the_baby"]["staff"]} == {
         ("family_therapist", ft1),
@@ -128,10 +131,11 @@ def test_the_childs_enrolments_list_package_name_version_dates_and_staff(client:
     assert client.get(f"/api/v1/children/{child_id}/enrollments", headers=ft_headers).status_code == 200
 
 
-def test_registering_an_early_birth_moves_planned_visits_but_not_a_done_one(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
+def test_registering_an_early_birth_moves_planned_visits_but_not_a_done_one(
+    client: TestClient, world: World, today: date
+) -> None:
     due = today + timedelta(days=10)
-    child_id = _child(world, due_date=due)
+    child_id = _child(world, due_date=due, today=today)
     headers = bearer(token(client, "hv1"))
     enrolled = _enroll(
         client, headers, child_id, package_code="universal", start_date=(today - timedelta(days=70)).isoformat()
@@ -165,8 +169,8 @@ def test_registering_an_early_birth_moves_planned_visits_but_not_a_done_one(clie
     )
 
 
-def test_a_group_package_is_refused_by_naming_package_code(client: TestClient, world: World) -> None:
-    child_id = _child(world, birth_date=copenhagen_today() - timedelta(days=60))
+def test_a_group_package_is_refused_by_naming_package_code(client: TestClient, world: World, today: date) -> None:
+    child_id = _child(world, birth_date=today - timedelta(days=60), today=today)
     before = _counts(world)
     response = _enroll(client, bearer(token(client, "hv1")), child_id, package_code="mothers_group")
     assert response.status_code == 422
@@ -175,8 +179,10 @@ def test_a_group_package_is_refused_by_naming_package_code(client: TestClient, w
     assert _counts(world) == before
 
 
-def test_an_unknown_package_or_bad_body_is_named_and_nothing_is_stored(client: TestClient, world: World) -> None:
-    child_id = _child(world)
+def test_an_unknown_package_or_bad_body_is_named_and_nothing_is_stored(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, today=today)
     headers = bearer(token(client, "hv1"))
     before = _counts(world)
     unknown = _enroll(client, headers, child_id, package_code="no_such_package")
@@ -190,8 +196,10 @@ def test_an_unknown_package_or_bad_body_is_named_and_nothing_is_stored(client: T
     assert _counts(world) == before
 
 
-def test_staff_for_a_role_the_package_lacks_or_without_the_role_is_refused(client: TestClient, world: World) -> None:
-    child_id = _child(world)
+def test_staff_for_a_role_the_package_lacks_or_without_the_role_is_refused(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, today=today)
     headers = bearer(token(client, "hv1"))
     before = _counts(world)
     no_such_role = _enroll(
@@ -212,8 +220,10 @@ def test_staff_for_a_role_the_package_lacks_or_without_the_role_is_refused(clien
     assert _counts(world) == before
 
 
-def test_enrolling_twice_in_the_same_active_package_is_a_conflict(client: TestClient, world: World) -> None:
-    child_id = _child(world)
+def test_enrolling_twice_in_the_same_active_package_is_a_conflict(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, today=today)
     headers = bearer(token(client, "hv1"))
     assert _enroll(client, headers, child_id, package_code="universal").status_code == 201
     before = _counts(world)
@@ -222,9 +232,10 @@ def test_enrolling_twice_in_the_same_active_package_is_a_conflict(client: TestCl
     assert _counts(world) == before
 
 
-def _ended_story(client: TestClient, world: World) -> tuple[dict[str, str], str, dict[str, dict[str, Any]]]:
-    today = copenhagen_today()
-    child_id = _child(world, birth_date=today - timedelta(days=100))
+def _ended_story(
+    client: TestClient, world: World, *, today: date
+) -> tuple[dict[str, str], str, dict[str, dict[str, Any]]]:
+    child_id = _child(world, birth_date=today - timedelta(days=100), today=today)
     headers = bearer(token(client, "hv1"))
     enrolled = _enroll(
         client, headers, child_id, package_code="universal", start_date=(today - timedelta(days=100)).isoformat()
@@ -233,9 +244,10 @@ def _ended_story(client: TestClient, world: World) -> tuple[dict[str, str], str,
     return headers, enrolled.json()["id"], {v["kind"]: v for v in enrolled.json()["visits"]}
 
 
-def test_ending_an_enrolment_cancels_future_planned_visits_and_nothing_else(client: TestClient, world: World) -> None:
-    headers, enrollment_id, visits = _ended_story(client, world)
-    today = copenhagen_today()
+def test_ending_an_enrolment_cancels_future_planned_visits_and_nothing_else(
+    client: TestClient, world: World, today: date
+) -> None:
+    headers, enrollment_id, visits = _ended_story(client, world, today=today)
     establishment = visits["establishment"]
     assert client.post(f"/api/v1/visits/{establishment['id']}/complete", json={}, headers=headers).status_code == 200
     url = f"/api/v1/enrollments/{enrollment_id}"
@@ -265,22 +277,26 @@ def test_ending_an_enrolment_cancels_future_planned_visits_and_nothing_else(clie
     assert again.status_code == 409
 
 
-def test_ending_needs_if_match_a_reason_and_a_date_after_the_start(client: TestClient, world: World) -> None:
-    headers, enrollment_id, _ = _ended_story(client, world)
+def test_ending_needs_if_match_a_reason_and_a_date_after_the_start(
+    client: TestClient, world: World, today: date
+) -> None:
+    headers, enrollment_id, _ = _ended_story(client, world, today=today)
     url = f"/api/v1/enrollments/{enrollment_id}"
     etag = client.get(url, headers=headers).headers["etag"]
-    today = copenhagen_today().isoformat()
-    missing = client.patch(url, json={"ended_on": today, "end_reason": "x"}, headers=headers)
+    ended_on = today.isoformat()
+    missing = client.patch(url, json={"ended_on": ended_on, "end_reason": "x"}, headers=headers)
     assert missing.status_code == 428
-    stale = client.patch(url, json={"ended_on": today, "end_reason": "x"}, headers={**headers, "If-Match": '"stale"'})
+    stale = client.patch(
+        url, json={"ended_on": ended_on, "end_reason": "x"}, headers={**headers, "If-Match": '"stale"'}
+    )
     assert stale.status_code == 412
-    no_reason = client.patch(url, json={"ended_on": today}, headers={**headers, "If-Match": etag})
+    no_reason = client.patch(url, json={"ended_on": ended_on}, headers={**headers, "If-Match": etag})
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"][0]["field"] == "end_reason"
-    blank = client.patch(url, json={"ended_on": today, "end_reason": "  "}, headers={**headers, "If-Match": etag})
+    blank = client.patch(url, json={"ended_on": ended_on, "end_reason": "  "}, headers={**headers, "If-Match": etag})
     assert blank.status_code == 422
     assert blank.json()["errors"][0]["field"] == "end_reason"
-    early = (copenhagen_today() - timedelta(days=400)).isoformat()
+    early = (today - timedelta(days=400)).isoformat()
     too_early = client.patch(url, json={"ended_on": early, "end_reason": "x"}, headers={**headers, "If-Match": etag})
     assert too_early.status_code == 422
     assert too_early.json()["errors"][0]["field"] == "ended_on"
@@ -289,8 +305,8 @@ def test_ending_needs_if_match_a_reason_and_a_date_after_the_start(client: TestC
     assert read.headers["etag"] == etag
 
 
-def test_another_teams_health_visitor_and_a_manager_are_refused(client: TestClient, world: World) -> None:
-    child_id = _child(world)
+def test_another_teams_health_visitor_and_a_manager_are_refused(client: TestClient, world: World, today: date) -> None:
+    child_id = _child(world, today=today)
     headers = bearer(token(client, "hv1"))
     enrollment_id = _enroll(client, headers, child_id, package_code="universal").json()["id"]
     before = _counts(world)
@@ -301,15 +317,17 @@ def test_another_teams_health_visitor_and_a_manager_are_refused(client: TestClie
         assert client.get(f"/api/v1/enrollments/{enrollment_id}", headers=other).status_code == 403
         refused = client.patch(
             f"/api/v1/enrollments/{enrollment_id}",
-            json={"ended_on": copenhagen_today().isoformat(), "end_reason": "x"},
+            json={"ended_on": today.isoformat(), "end_reason": "x"},
             headers={**other, "If-Match": "*"},
         )
         assert refused.status_code == 403
     assert _counts(world) == before
 
 
-def test_a_case_system_enrols_with_its_scope_and_is_recorded_as_nobody(client: TestClient, world: World) -> None:
-    child_id = _child(world)
+def test_a_case_system_enrols_with_its_scope_and_is_recorded_as_nobody(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, today=today)
     headers = bearer(client_token(client))
     response = _enroll(client, headers, child_id, package_code="universal")
     assert response.status_code == 201, response.text

@@ -5,18 +5,18 @@ and completes visits."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from domain.rules.cpr import fictional_cpr
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, bearer, client_token, token
 
 
-def test_a_family_goes_from_the_case_system_to_minding_the_baby_visits(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
+def test_a_family_goes_from_the_case_system_to_minding_the_baby_visits(
+    client: TestClient, world: World, today: date
+) -> None:
     born = today - timedelta(days=50)
     case_system = bearer(client_token(client))
     batch = [

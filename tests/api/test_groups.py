@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from domain.rules.visit_state import copenhagen_today
 from domain.rules.workdays import DEFAULT_CALENDAR
 from domain.services import schedules
 from domain.store.tables import AuditEvent, GroupAttendance, GroupCourse, GroupParticipant, GroupSession
@@ -29,11 +28,10 @@ class Families:
 
 
 @pytest.fixture
-def families(world: World) -> Families:
-    today = copenhagen_today()
+def families(world: World, today: date) -> Families:
     with world.database.session(write=True) as session:
-        mothers = [make_family(session, birth_date=today - timedelta(days=40 + i))[1].id for i in range(3)]
-        _, with_ft = make_family(session, birth_date=today - timedelta(days=60))
+        mothers = [make_family(session, today=today, birth_date=today - timedelta(days=40 + i))[1].id for i in range(3)]
+        _, with_ft = make_family(session, today=today, birth_date=today - timedelta(days=60))
         schedules.enroll(
             session,
             child_id=with_ft.id,
@@ -42,17 +40,17 @@ def families(world: World) -> Families:
             dry_run=False,
             staff_ids={"family_therapist": world.staff_id("ft1")},
         )
-        _, other = make_family(session, area="centrum", birth_date=today - timedelta(days=50))
+        _, other = make_family(session, today=today, area="centrum", birth_date=today - timedelta(days=50))
         session.commit()
         return Families(mothers=mothers, therapist_child=with_ft.id, other_team=other.id)
 
 
-def course_body(world: World, **extra: Any) -> dict[str, Any]:
+def course_body(world: World, *, today: date, **extra: Any) -> dict[str, Any]:
     return {
         "package_code": "mothers_group",
         "title": "Mødregruppe Ringparken",
         "area": "ringparken",
-        "starts_on": (copenhagen_today() - timedelta(days=42)).isoformat(),
+        "starts_on": (today - timedelta(days=42)).isoformat(),
         "facilitator_id": str(world.staff_id("hv1")),
         "location": "Fælleshuset",
         **extra,
@@ -80,11 +78,11 @@ def counts(world: World) -> tuple[int, int, int, int]:
 
 
 def test_a_mothers_group_gets_eight_sessions_every_fourteen_days_on_working_days(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
     headers = bearer(token(client, "hv1"))
     start = date(2027, 1, 4)  # a Monday; the seventh session falls on Easter Monday 2027
-    created = create(client, headers, course_body(world, starts_on=start.isoformat()))
+    created = create(client, headers, course_body(world, starts_on=start.isoformat(), today=today))
     course = created.json()
     assert created.headers["location"] == f"{COURSES}/{course['id']}"
     assert created.headers["etag"]
@@ -103,16 +101,16 @@ def test_a_mothers_group_gets_eight_sessions_every_fourteen_days_on_working_days
     assert course["ends_on"] == held[-1].isoformat()
 
 
-def test_bad_course_fields_are_named_and_nothing_is_stored(client: TestClient, world: World) -> None:
+def test_bad_course_fields_are_named_and_nothing_is_stored(client: TestClient, world: World, today: date) -> None:
     headers = bearer(token(client, "hv1"))
     before = counts(world)
     cases = {
-        "capacity": course_body(world, capacity=7),
-        "package_code": course_body(world, package_code="universal"),
-        "area": course_body(world, area="atlantis"),
-        "facilitator_id": course_body(world, facilitator_id=str(world.staff_id("ft1"))),
-        "title": course_body(world, title=""),
-        "colour": course_body(world, colour="blue"),
+        "capacity": course_body(world, capacity=7, today=today),
+        "package_code": course_body(world, package_code="universal", today=today),
+        "area": course_body(world, area="atlantis", today=today),
+        "facilitator_id": course_body(world, facilitator_id=str(world.staff_id("ft1")), today=today),
+        "title": course_body(world, title="", today=today),
+        "colour": course_body(world, colour="blue", today=today),
     }
     for field, body in cases.items():
         response = client.post(COURSES, json=body, headers=headers)
@@ -121,22 +119,24 @@ def test_bad_course_fields_are_named_and_nothing_is_stored(client: TestClient, w
     assert counts(world) == before
 
 
-def test_a_health_visitor_may_not_create_a_course_for_another_teams_area(client: TestClient, world: World) -> None:
-    response = client.post(COURSES, json=course_body(world), headers=bearer(token(client, "hv2")))
+def test_a_health_visitor_may_not_create_a_course_for_another_teams_area(
+    client: TestClient, world: World, today: date
+) -> None:
+    response = client.post(COURSES, json=course_body(world, today=today), headers=bearer(token(client, "hv2")))
     assert response.status_code == 403
     own = create(
         client,
         bearer(token(client, "hv2")),
-        course_body(world, area="centrum", facilitator_id=str(world.staff_id("hv2"))),
+        course_body(world, area="centrum", facilitator_id=str(world.staff_id("hv2")), today=today),
     )
     assert own.json()["area"] == "centrum"
 
 
 def test_participants_join_within_capacity_and_a_full_course_answers_409(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     headers = bearer(token(client, "hv1"))
-    course = create(client, headers, course_body(world, capacity=2)).json()
+    course = create(client, headers, course_body(world, capacity=2, today=today)).json()
     first = join(client, headers, course["id"], families.mothers[0])
     assert first.status_code == 201, first.text
     assert first.json()["parent_name"] == "Mor Testesen"
@@ -149,9 +149,11 @@ def test_participants_join_within_capacity_and_a_full_course_answers_409(
     assert [(c["participant_count"], c["places_left"]) for c in listed] == [(2, 0)]
 
 
-def test_a_participant_must_be_a_child_the_caller_may_see(client: TestClient, world: World, families: Families) -> None:
+def test_a_participant_must_be_a_child_the_caller_may_see(
+    client: TestClient, world: World, families: Families, today: date
+) -> None:
     headers = bearer(token(client, "hv1"))
-    course = create(client, headers, course_body(world)).json()
+    course = create(client, headers, course_body(world, today=today)).json()
     before = counts(world)
     assert join(client, headers, course["id"], families.other_team).status_code == 403
     with world.database.session(write=False) as session:
@@ -165,10 +167,10 @@ def test_a_participant_must_be_a_child_the_caller_may_see(client: TestClient, wo
 
 
 def test_the_course_team_reads_participants_sessions_and_the_attendance_matrix(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     headers = bearer(token(client, "hv1"))
-    course = create(client, headers, course_body(world)).json()
+    course = create(client, headers, course_body(world, today=today)).json()
     ids = [join(client, headers, course["id"], child).json()["id"] for child in families.mothers[:2]]
     first_session = course["sessions"][0]["id"]
     marked = client.put(
@@ -193,10 +195,10 @@ def test_the_course_team_reads_participants_sessions_and_the_attendance_matrix(
 
 
 def test_recording_attendance_twice_changes_nothing_and_bad_marks_are_named(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     headers = bearer(token(client, "hv1"))
-    course = create(client, headers, course_body(world)).json()
+    course = create(client, headers, course_body(world, today=today)).json()
     participant = join(client, headers, course["id"], families.mothers[0]).json()["id"]
     url = f"{COURSES}/{course['id']}/sessions/{course['sessions'][0]['id']}/attendance"
     marks = [{"participant_id": participant, "present": True}]
@@ -220,10 +222,10 @@ def test_recording_attendance_twice_changes_nothing_and_bad_marks_are_named(
 
 
 def test_another_teams_health_visitor_and_a_manager_cannot_see_the_course(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     hv1 = bearer(token(client, "hv1"))
-    course = create(client, hv1, course_body(world)).json()
+    course = create(client, hv1, course_body(world, today=today)).json()
     participant = join(client, hv1, course["id"], families.mothers[0]).json()["id"]
     hv2 = bearer(token(client, "hv2"))
     assert client.get(f"{COURSES}/{course['id']}", headers=hv2).status_code == 403
@@ -241,10 +243,10 @@ def test_another_teams_health_visitor_and_a_manager_cannot_see_the_course(
 
 
 def test_a_family_therapist_sees_a_course_only_through_her_own_participant(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     hv1 = bearer(token(client, "hv1"))
-    course = create(client, hv1, course_body(world)).json()
+    course = create(client, hv1, course_body(world, today=today)).json()
     ft1 = bearer(token(client, "ft1"))
     assert client.get(f"{COURSES}/{course['id']}", headers=ft1).status_code == 403
     join(client, hv1, course["id"], families.mothers[0])
@@ -257,17 +259,20 @@ def test_a_family_therapist_sees_a_course_only_through_her_own_participant(
 
 
 def test_the_list_has_counts_but_no_person_data_so_a_manager_may_read_it(
-    client: TestClient, world: World, families: Families
+    client: TestClient, world: World, families: Families, today: date
 ) -> None:
     hv1 = bearer(token(client, "hv1"))
-    today = copenhagen_today()
-    early = create(client, hv1, course_body(world, starts_on=(today - timedelta(days=100)).isoformat())).json()
-    late = create(client, hv1, course_body(world, starts_on=(today + timedelta(days=10)).isoformat())).json()
+    early = create(
+        client, hv1, course_body(world, starts_on=(today - timedelta(days=100)).isoformat(), today=today)
+    ).json()
+    late = create(
+        client, hv1, course_body(world, starts_on=(today + timedelta(days=10)).isoformat(), today=today)
+    ).json()
     join(client, hv1, late["id"], families.mothers[0])
     create(
         client,
         bearer(token(client, "hv2")),
-        course_body(world, area="centrum", facilitator_id=str(world.staff_id("hv2"))),
+        course_body(world, area="centrum", facilitator_id=str(world.staff_id("hv2")), today=today),
     )
     manager = bearer(token(client, "mgr1"))
     everything = client.get(COURSES, headers=manager)
@@ -291,7 +296,7 @@ def test_the_list_has_counts_but_no_person_data_so_a_manager_may_read_it(
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "area"
 
 
-def test_a_case_system_reads_any_course(client: TestClient, world: World, families: Families) -> None:
-    course = create(client, bearer(token(client, "hv1")), course_body(world)).json()
+def test_a_case_system_reads_any_course(client: TestClient, world: World, families: Families, today: date) -> None:
+    course = create(client, bearer(token(client, "hv1")), course_body(world, today=today)).json()
     read = client.get(f"{COURSES}/{course['id']}", headers=bearer(client_token(client)))
     assert read.status_code == 200 and read.json()["id"] == course["id"]

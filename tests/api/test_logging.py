@@ -6,14 +6,13 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.logs import JsonFormatter, configure_logging
 from domain.rules.cpr import fictional_cpr
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, bearer, make_family, token
 
 
@@ -32,10 +31,12 @@ def log_lines() -> Iterator[io.StringIO]:
     root.setLevel(saved[1])
 
 
-def test_no_cpr_answer_or_token_reaches_the_log(client: TestClient, world: World, log_lines: io.StringIO) -> None:
-    born = copenhagen_today() - timedelta(days=60)
+def test_no_cpr_answer_or_token_reaches_the_log(
+    client: TestClient, world: World, log_lines: io.StringIO, today: date
+) -> None:
+    born = today - timedelta(days=60)
     with world.database.session(write=True) as session:
-        _, child = make_family(session, birth_date=born, health_visitor=world.staff_id("hv1"))
+        _, child = make_family(session, today=today, birth_date=born, health_visitor=world.staff_id("hv1"))
         cpr = child.cpr
         session.commit()
     assert cpr is not None
@@ -50,7 +51,7 @@ def test_no_cpr_answer_or_token_reaches_the_log(client: TestClient, world: World
             "instrument": "EPDS",
             "respondent": "mother",
             "items": answers,
-            "administered_on": copenhagen_today().isoformat(),
+            "administered_on": today.isoformat(),
         },
         headers=headers,
     )

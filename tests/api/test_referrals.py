@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from domain.rules.visit_state import copenhagen_today
 from domain.store.tables import AuditEvent, Referral
 from tests.factories import World, bearer, client_token, make_family, token
 
@@ -23,11 +22,12 @@ class Children:
 
 
 @pytest.fixture
-def children(world: World) -> Children:
-    today = copenhagen_today()
+def children(world: World, today: date) -> Children:
     with world.database.session(write=True) as session:
-        _, mine = make_family(session, birth_date=today - timedelta(days=60), health_visitor=world.staff_id("hv1"))
-        _, other = make_family(session, area="centrum", birth_date=today - timedelta(days=60))
+        _, mine = make_family(
+            session, today=today, birth_date=today - timedelta(days=60), health_visitor=world.staff_id("hv1")
+        )
+        _, other = make_family(session, today=today, area="centrum", birth_date=today - timedelta(days=60))
         session.commit()
         return Children(mine=mine.id, other_team=other.id)
 
@@ -48,7 +48,7 @@ def refer(client: TestClient, headers: dict[str, str], child_id: uuid.UUID, **ex
 
 
 def test_a_health_visitor_refers_a_child_and_reads_it_back(
-    client: TestClient, world: World, children: Children
+    client: TestClient, world: World, children: Children, today: date
 ) -> None:
     headers = bearer(token(client, "hv1"))
     created = refer(client, headers, children.mine, assigned_staff_id=str(world.staff_id("ft1")))
@@ -56,7 +56,7 @@ def test_a_health_visitor_refers_a_child_and_reads_it_back(
     assert created.headers["location"] == f"/api/v1/referrals/{referral['id']}"
     assert referral["status"] == "sent"
     assert referral["next_statuses"] == ["accepted", "declined"]
-    assert referral["sent_on"] == copenhagen_today().isoformat()
+    assert referral["sent_on"] == today.isoformat()
     assert referral["referred_by"] == str(world.staff_id("hv1"))
     assert referral["assigned_staff_id"] == str(world.staff_id("ft1"))
     read = client.get(created.headers["location"], headers=headers)
@@ -66,9 +66,10 @@ def test_a_health_visitor_refers_a_child_and_reads_it_back(
     assert [r["id"] for r in listed.json()["items"]] == [referral["id"]]
 
 
-def test_the_list_is_oldest_first_and_pages_with_a_cursor(client: TestClient, world: World, children: Children) -> None:
+def test_the_list_is_oldest_first_and_pages_with_a_cursor(
+    client: TestClient, world: World, children: Children, today: date
+) -> None:
     headers = bearer(token(client, "hv1"))
-    today = copenhagen_today()
     for days_ago in (3, 10, 1):
         refer(client, headers, children.mine, sent_on=(today - timedelta(days=days_ago)).isoformat())
     url = f"/api/v1/children/{children.mine}/referrals"
@@ -79,9 +80,11 @@ def test_the_list_is_oldest_first_and_pages_with_a_cursor(client: TestClient, wo
     assert second["next_cursor"] is None
 
 
-def test_bad_fields_are_named_and_nothing_is_stored(client: TestClient, world: World, children: Children) -> None:
+def test_bad_fields_are_named_and_nothing_is_stored(
+    client: TestClient, world: World, children: Children, today: date
+) -> None:
     headers = bearer(token(client, "hv1"))
-    tomorrow = (copenhagen_today() + timedelta(days=1)).isoformat()
+    tomorrow = (today + timedelta(days=1)).isoformat()
     response = client.post(
         f"/api/v1/children/{children.mine}/referrals",
         json=body(target="astrology", sent_on=tomorrow, assigned_staff_id=str(world.staff_id("mgr1"))),

@@ -7,8 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,33 +40,34 @@ def _hs256(payload: dict[str, Any], key: bytes = TEST_SIGNING_KEY.encode(), alg:
     return signing_input + "." + _b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
 
 
-def _claims(subject: str, **changes: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "sub": subject, "iat": now, "exp": now + 600}
+def _claims(subject: str, now: datetime, **changes: Any) -> dict[str, Any]:
+    issued_at = int(now.timestamp())
+    claims: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "sub": subject, "iat": issued_at, "exp": issued_at + 600}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
 
-def _refused_tokens(subject: str, good: str) -> dict[str, str]:
+def _refused_tokens(subject: str, good: str, now: datetime) -> dict[str, str]:
+    issued_at = int(now.timestamp())
     header, payload, signature = good.split(".")
     tampered_payload = json.loads(base64.urlsafe_b64decode(payload + "==")) | {"sub": "staff:" + "0" * 32}
     return {
-        "alg none": _segments({"alg": "none", "typ": "JWT"}, _claims(subject)) + ".",
-        "another key": _hs256(_claims(subject), key=b"another-key-that-is-long-enough-0123456789"),
+        "alg none": _segments({"alg": "none", "typ": "JWT"}, _claims(subject, now)) + ".",
+        "another key": _hs256(_claims(subject, now), key=b"another-key-that-is-long-enough-0123456789"),
         "tampered payload": f"{header}.{_b64(json.dumps(tampered_payload).encode())}.{signature}",
-        "expired": _hs256(_claims(subject, iat=int(time.time()) - 3600, exp=int(time.time()) - 1800)),
-        "no audience": _hs256(_claims(subject, aud=None)),
-        "another audience": _hs256(_claims(subject, aud="another-api")),
-        "no expiry": _hs256(_claims(subject, exp=None)),
-        "wrong algorithm": _hs256(_claims(subject), alg="HS512"),
+        "expired": _hs256(_claims(subject, now, iat=issued_at - 3600, exp=issued_at - 1800)),
+        "no audience": _hs256(_claims(subject, now, aud=None)),
+        "another audience": _hs256(_claims(subject, now, aud="another-api")),
+        "no expiry": _hs256(_claims(subject, now, exp=None)),
+        "wrong algorithm": _hs256(_claims(subject, now), alg="HS512"),
     }
 
 
-def test_every_bad_token_is_refused_with_401_and_a_problem(client: TestClient, world: World) -> None:
+def test_every_bad_token_is_refused_with_401_and_a_problem(client: TestClient, world: World, now: datetime) -> None:
     good = token(client, "hv1")
     subject = f"staff:{world.staff_id('hv1')}"
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {good}"}).status_code == 200
-    for name, bad in _refused_tokens(subject, good).items():
+    for name, bad in _refused_tokens(subject, good, now).items():
         response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {bad}"})
         assert response.status_code == 401, name
         assert response.headers["content-type"] == "application/problem+json", name
@@ -74,7 +75,7 @@ def test_every_bad_token_is_refused_with_401_and_a_problem(client: TestClient, w
 
 
 def test_an_hs256_token_signed_with_the_identity_providers_public_key_is_refused(
-    idp_client: tuple[TestClient, rsa.RSAPrivateKey],
+    idp_client: tuple[TestClient, rsa.RSAPrivateKey], now: datetime
 ) -> None:
     client, key = idp_client
     pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -83,8 +84,8 @@ def test_an_hs256_token_signed_with_the_identity_providers_public_key_is_refused
             "iss": "https://idp.example",
             "aud": "tidlig",
             "sub": "idp-user-1",
-            "iat": int(time.time()),
-            "exp": int(time.time()) + 300,
+            "iat": int(now.timestamp()),
+            "exp": int(now.timestamp()) + 300,
             "roles": ["SP"],
         },
         key=pem,
@@ -132,17 +133,19 @@ def idp_client(tmp_path: Path, database: Database, world: World) -> Iterator[tup
         yield client, key
 
 
-def test_an_identity_providers_rs256_token_maps_its_roles(idp_client: tuple[TestClient, rsa.RSAPrivateKey]) -> None:
+def test_an_identity_providers_rs256_token_maps_its_roles(
+    idp_client: tuple[TestClient, rsa.RSAPrivateKey], now: datetime
+) -> None:
     client, key = idp_client
-    now = int(time.time())
+    issued_at = int(now.timestamp())
     good = _rs256(
         key,
         {
             "iss": "https://idp.example",
             "aud": "tidlig",
             "sub": "idp-user-1",
-            "iat": now,
-            "exp": now + 300,
+            "iat": issued_at,
+            "exp": issued_at + 300,
             "roles": ["SP", "unknown-role"],
         },
     )
@@ -155,8 +158,8 @@ def test_an_identity_providers_rs256_token_maps_its_roles(idp_client: tuple[Test
             "iss": "https://idp.example",
             "aud": "tidlig",
             "sub": "someone-else",
-            "iat": now,
-            "exp": now + 300,
+            "iat": issued_at,
+            "exp": issued_at + 300,
             "roles": ["SP"],
         },
     )
@@ -167,8 +170,8 @@ def test_an_identity_providers_rs256_token_maps_its_roles(idp_client: tuple[Test
             "iss": "https://idp.example",
             "aud": "another",
             "sub": "idp-user-1",
-            "iat": now,
-            "exp": now + 300,
+            "iat": issued_at,
+            "exp": issued_at + 300,
             "roles": ["SP"],
         },
     )

@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.app import create_app
+from domain.clock import copenhagen_today
 from domain.settings import Settings
 from tests.databases import TemplateDatabases
 from tests.factories import bearer, build_world, client_token, make_family
@@ -25,7 +26,8 @@ def fuzzed_app(databases: TemplateDatabases, tmp_path_factory: pytest.TempPathFa
     with databases.fresh() as database:
         build_world(database)
         with database.session(write=True) as session:
-            make_family(session)  # something for the lists and lookups to find
+            # something for the lists and lookups to find; a module-scoped fixture cannot use `today`
+            make_family(session, today=copenhagen_today())
             session.commit()
         settings_ = Settings(
             environment="test",

@@ -33,6 +33,7 @@ from api.tokens import (
     TokenPolicy,
     verify_with,
 )
+from domain.clock import utc_now
 
 ISSUER = "https://tidlig-indsats.example/api"
 AUDIENCE = "tidlig-indsats"
@@ -75,12 +76,8 @@ def rs256(header: Mapping[str, object], payload: Mapping[str, object], key: rsa.
     return f"{signing_input}.{b64url(signature)}"
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def claims(*, drop: tuple[str, ...] = (), issuer: str = ISSUER, **overrides: object) -> dict[str, object]:
-    issued_at = int(now().timestamp())
+    issued_at = int(utc_now().timestamp())
     result: dict[str, object] = {
         "iss": issuer,
         "aud": AUDIENCE,
@@ -196,8 +193,8 @@ def test_a_signature_spelled_non_canonically_is_refused(signer: LocalTokenSigner
         refused(lambda variant=variant: signer.verify(variant), tokens.MSG_MALFORMED)  # type: ignore[misc]
 
 
-def test_an_expired_token_is_refused(signer: LocalTokenSigner) -> None:
-    token = signer.issue(subject="a", claims={}, lifetime_seconds=600, now=now() - timedelta(hours=1)).access_token
+def test_an_expired_token_is_refused(signer: LocalTokenSigner, now: datetime) -> None:
+    token = signer.issue(subject="a", claims={}, lifetime_seconds=600, now=now - timedelta(hours=1)).access_token
     refused(lambda: signer.verify(token), tokens.MSG_EXPIRED)
 
 
@@ -237,8 +234,8 @@ def test_a_token_with_an_empty_or_non_string_subject_is_refused(signer: LocalTok
     refused(lambda: signer.verify(hs256(HS_HEADER, claims(sub=17))), tokens.MSG_SUBJECT)
 
 
-def test_a_token_whose_lifetime_is_above_the_cap_is_refused(signer: LocalTokenSigner) -> None:
-    issued_at = int(now().timestamp())
+def test_a_token_whose_lifetime_is_above_the_cap_is_refused(signer: LocalTokenSigner, now: datetime) -> None:
+    issued_at = int(now.timestamp())
     token = hs256(HS_HEADER, claims(iat=issued_at, nbf=issued_at, exp=issued_at + 3601))
     refused(lambda: signer.verify(token), tokens.MSG_LIFETIME)
     assert signer.verify(hs256(HS_HEADER, claims(iat=issued_at, exp=issued_at + 3600)))["sub"] == "nurse-17"
@@ -277,16 +274,16 @@ def test_a_token_without_three_segments_is_refused(signer: LocalTokenSigner, tok
     refused(lambda: signer.verify(token), tokens.MSG_MALFORMED)
 
 
-def test_a_token_issued_in_the_future_is_refused(signer: LocalTokenSigner) -> None:
-    issued_at = int(now().timestamp()) + 3600  # no nbf, so only the iat check can catch it
+def test_a_token_issued_in_the_future_is_refused(signer: LocalTokenSigner, now: datetime) -> None:
+    issued_at = int(now.timestamp()) + 3600  # no nbf, so only the iat check can catch it
     token = hs256(HS_HEADER, claims(drop=("nbf",), iat=issued_at, exp=issued_at + 600))
     refused(lambda: signer.verify(token), tokens.MSG_ISSUED_IN_FUTURE)
     issued = signer.issue(subject="a", claims={}, lifetime_seconds=600)
-    refused(lambda: signer.verify(issued.access_token, now=now() - timedelta(minutes=5)), tokens.MSG_ISSUED_IN_FUTURE)
+    refused(lambda: signer.verify(issued.access_token, now=now - timedelta(minutes=5)), tokens.MSG_ISSUED_IN_FUTURE)
 
 
-def test_a_token_not_yet_valid_is_refused(signer: LocalTokenSigner) -> None:
-    refused(lambda: signer.verify(hs256(HS_HEADER, claims(nbf=int(now().timestamp()) + 600))), tokens.MSG_NOT_YET_VALID)
+def test_a_token_not_yet_valid_is_refused(signer: LocalTokenSigner, now: datetime) -> None:
+    refused(lambda: signer.verify(hs256(HS_HEADER, claims(nbf=int(now.timestamp()) + 600))), tokens.MSG_NOT_YET_VALID)
 
 
 @pytest.mark.parametrize(
@@ -332,11 +329,11 @@ def test_issuing_refuses_claims_that_set_registered_ones(signer: LocalTokenSigne
         signer.issue(subject="a", claims={claim: "x"}, lifetime_seconds=60)
 
 
-def test_issuing_refuses_a_naive_now_and_unserialisable_claims(signer: LocalTokenSigner) -> None:
+def test_issuing_refuses_a_naive_now_and_unserialisable_claims(signer: LocalTokenSigner, now: datetime) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         signer.issue(subject="a", claims={}, lifetime_seconds=60, now=datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="JSON"):
-        signer.issue(subject="a", claims={"when": now()}, lifetime_seconds=60)
+        signer.issue(subject="a", claims={"when": now}, lifetime_seconds=60)
     with pytest.raises(ValueError, match="JSON"):
         signer.issue(subject="a", claims={"score": float("nan")}, lifetime_seconds=60)
 
@@ -509,12 +506,12 @@ def test_from_file_works(tmp_path: Path) -> None:
 
 
 def test_verify_with_returns_the_first_acceptance_and_the_relevant_refusal(
-    signer: LocalTokenSigner, idp: ExternalIdentityVerifier
+    signer: LocalTokenSigner, idp: ExternalIdentityVerifier, now: datetime
 ) -> None:
     local = signer.issue(subject="nurse-17", claims={}, lifetime_seconds=60).access_token
     assert verify_with([idp, signer], local)["iss"] == ISSUER
     assert verify_with([idp, signer], idp_token(rsa_key("idp")))["iss"] == IDP_ISSUER
-    expired = signer.issue(subject="a", claims={}, lifetime_seconds=60, now=now() - timedelta(hours=1)).access_token
+    expired = signer.issue(subject="a", claims={}, lifetime_seconds=60, now=now - timedelta(hours=1)).access_token
     refused(lambda: verify_with([idp, signer], expired), tokens.MSG_EXPIRED)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
-from domain.rules.visit_state import copenhagen_today, visit_state
+from domain.rules.visit_state import visit_state
 from domain.rules.workdays import DEFAULT_CALENDAR
 from domain.store.tables import AuditEvent, Screening, Visit, VisitStaff
 from tests.factories import World, bearer, client_token, make_family, token
@@ -19,17 +19,19 @@ SELF_HARM_EPDS = [0] * 10  # item 10's first printed answer scores 3: thoughts o
 CALM_EPDS = [0, 0, 3, 0, 3, 3, 3, 3, 3, 3]  # every item scores 0
 
 
-def _child(world: World, **kwargs: Any) -> uuid.UUID:
+def _child(world: World, *, today: date, **kwargs: Any) -> uuid.UUID:
     with world.database.session(write=True) as session:
-        _, child = make_family(session, health_visitor=world.staff_id("hv1"), **kwargs)
+        _, child = make_family(session, today=today, health_visitor=world.staff_id("hv1"), **kwargs)
         session.commit()
         return child.id
 
 
-def _enrolled_infant(client: TestClient, world: World, days_old: int = 200) -> tuple[uuid.UUID, dict[str, Any]]:
+def _enrolled_infant(
+    client: TestClient, world: World, days_old: int = 200, *, today: date
+) -> tuple[uuid.UUID, dict[str, Any]]:
     """A child born `days_old` days ago on hv1's caseload, enrolled in the universal programme since birth."""
-    born = copenhagen_today() - timedelta(days=days_old)
-    child_id = _child(world, birth_date=born)
+    born = today - timedelta(days=days_old)
+    child_id = _child(world, birth_date=born, today=today)
     response = client.post(
         f"/api/v1/children/{child_id}/enrollments",
         json={"package_code": "universal", "start_date": born.isoformat()},
@@ -81,13 +83,13 @@ def _next_working_day_in(earliest: date, latest: date, avoid: date) -> date:
 
 
 def test_the_schedule_shows_every_visit_with_the_key_fields_and_its_state_today(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    child_id, visits = _enrolled_infant(client, world)
+    child_id, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     added = client.post(
         f"/api/v1/children/{child_id}/visits",
-        json={"target_date": (copenhagen_today() + timedelta(days=3)).isoformat()},
+        json={"target_date": (today + timedelta(days=3)).isoformat()},
         headers=headers,
     )
     assert added.status_code == 201, added.text
@@ -96,7 +98,6 @@ def test_the_schedule_shows_every_visit_with_the_key_fields_and_its_state_today(
     assert len(items) == len(visits) + 1
     assert [v["target_date"] for v in items] == sorted(v["target_date"] for v in items)
     key_fields = {"id", "child_id", "package_code", "kind", "target_date", "earliest", "latest", "roles", "status"}
-    today = copenhagen_today()
     for item in items:
         assert set(item) >= key_fields | {"done_on", "staff_ids", "state", "urgent"}
         assert item["child_id"] == str(child_id)
@@ -114,8 +115,10 @@ def test_the_schedule_shows_every_visit_with_the_key_fields_and_its_state_today(
     assert states["postnatal"] == "overdue" and states["months_15_18"] == "upcoming"
 
 
-def test_a_pedagogue_and_other_teams_see_no_schedule_of_a_child_not_theirs(client: TestClient, world: World) -> None:
-    child_id, _ = _enrolled_infant(client, world)
+def test_a_pedagogue_and_other_teams_see_no_schedule_of_a_child_not_theirs(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id, _ = _enrolled_infant(client, world, today=today)
     for username in ("hv2", "ped1", "mgr1", "ft1"):
         response = client.get(f"/api/v1/children/{child_id}/schedule", headers=bearer(token(client, username)))
         assert response.status_code == 403, username
@@ -124,8 +127,10 @@ def test_a_pedagogue_and_other_teams_see_no_schedule_of_a_child_not_theirs(clien
 # --- the worklist --------------------------------------------------------------------------------
 
 
-def test_the_overdue_filter_keeps_planned_visits_whose_window_has_closed(client: TestClient, world: World) -> None:
-    child_id, visits = _enrolled_infant(client, world)
+def test_the_overdue_filter_keeps_planned_visits_whose_window_has_closed(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     assert client.post(f"/api/v1/visits/{visits['postnatal']['id']}/complete", headers=headers).status_code == 200
     cancelled = client.post(
@@ -149,8 +154,8 @@ def test_the_overdue_filter_keeps_planned_visits_whose_window_has_closed(client:
     assert sorted(v["kind"] for v in planned.json()["items"]) == ["establishment", "postnatal"]
 
 
-def test_the_worklist_pages_with_a_cursor_urgent_visits_first(client: TestClient, world: World) -> None:
-    child_id, visits = _enrolled_infant(client, world)
+def test_the_worklist_pages_with_a_cursor_urgent_visits_first(client: TestClient, world: World, today: date) -> None:
+    child_id, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     done = client.post(
         f"/api/v1/visits/{visits['months_4_5']['id']}/complete",
@@ -175,10 +180,9 @@ def test_the_worklist_pages_with_a_cursor_urgent_visits_first(client: TestClient
     assert searched >= 4  # one per page that showed the child
 
 
-def test_the_worklist_filters_by_staff_team_area_and_dates(client: TestClient, world: World) -> None:
-    child_id, visits = _enrolled_infant(client, world)
+def test_the_worklist_filters_by_staff_team_area_and_dates(client: TestClient, world: World, today: date) -> None:
+    child_id, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
-    today = copenhagen_today()
     hv1, ft1 = str(world.staff_id("hv1")), str(world.staff_id("ft1"))
     mine = client.get("/api/v1/visits", params={"staff_id": hv1, "child_id": str(child_id)}, headers=headers).json()
     assert len(mine["items"]) == len(visits)
@@ -197,9 +201,8 @@ def test_the_worklist_filters_by_staff_team_area_and_dates(client: TestClient, w
     assert sorted(v["kind"] for v in ahead) == ["months_15_18", "months_8_10"]
 
 
-def test_from_after_to_and_an_unknown_status_are_refused_by_name(client: TestClient, world: World) -> None:
+def test_from_after_to_and_an_unknown_status_are_refused_by_name(client: TestClient, world: World, today: date) -> None:
     headers = bearer(token(client, "hv1"))
-    today = copenhagen_today()
     reversed_range = client.get(
         "/api/v1/visits",
         params={"from": today.isoformat(), "to": (today - timedelta(days=1)).isoformat()},
@@ -215,8 +218,8 @@ def test_from_after_to_and_an_unknown_status_are_refused_by_name(client: TestCli
     assert bad_cursor.json()["errors"][0]["field"] == "cursor"
 
 
-def test_the_worklist_shows_only_children_the_caller_may_see(client: TestClient, world: World) -> None:
-    child_id, _ = _enrolled_infant(client, world)
+def test_the_worklist_shows_only_children_the_caller_may_see(client: TestClient, world: World, today: date) -> None:
+    child_id, _ = _enrolled_infant(client, world, today=today)
     other = client.get("/api/v1/visits", params={"child_id": str(child_id)}, headers=bearer(token(client, "hv2")))
     assert other.status_code == 200
     assert other.json()["items"] == []
@@ -229,8 +232,10 @@ def test_the_worklist_shows_only_children_the_caller_may_see(client: TestClient,
 # --- one visit -----------------------------------------------------------------------------------
 
 
-def test_moving_a_visit_needs_if_match_and_a_reason_outside_its_window(client: TestClient, world: World) -> None:
-    _, visits = _enrolled_infant(client, world)
+def test_moving_a_visit_needs_if_match_and_a_reason_outside_its_window(
+    client: TestClient, world: World, today: date
+) -> None:
+    _, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     visit = visits["months_8_10"]
     url = f"/api/v1/visits/{visit['id']}"
@@ -268,8 +273,8 @@ def test_moving_a_visit_needs_if_match_and_a_reason_outside_its_window(client: T
     assert with_reason.json()["reschedule_reason"] == "Familien er bortrejst"
 
 
-def test_assigning_staff_replaces_who_is_on_the_visit(client: TestClient, world: World) -> None:
-    _, visits = _enrolled_infant(client, world)
+def test_assigning_staff_replaces_who_is_on_the_visit(client: TestClient, world: World, today: date) -> None:
+    _, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     url = f"/api/v1/visits/{visits['months_15_18']['id']}"
     etag = client.get(url, headers=headers).headers["etag"]
@@ -290,11 +295,11 @@ def test_assigning_staff_replaces_who_is_on_the_visit(client: TestClient, world:
     assert only_ft.json()["staff_ids"] == [ft1]
 
 
-def test_a_visit_is_done_once_and_then_cannot_be_cancelled(client: TestClient, world: World) -> None:
-    _, visits = _enrolled_infant(client, world)
+def test_a_visit_is_done_once_and_then_cannot_be_cancelled(client: TestClient, world: World, today: date) -> None:
+    _, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     url = f"/api/v1/visits/{visits['months_4_5']['id']}"
-    future = (copenhagen_today() + timedelta(days=1)).isoformat()
+    future = (today + timedelta(days=1)).isoformat()
     assert client.post(f"{url}/complete", json={"done_on": future}, headers=headers).json()["errors"][0]["field"] == (
         "done_on"
     )
@@ -302,15 +307,15 @@ def test_a_visit_is_done_once_and_then_cannot_be_cancelled(client: TestClient, w
     assert done.status_code == 200, done.text
     body = done.json()
     assert body["status"] == "done" and body["state"] == "done"
-    assert body["done_on"] == copenhagen_today().isoformat()
+    assert body["done_on"] == today.isoformat()
     assert body["staff"] == [{"staff_id": str(world.staff_id("hv1")), "role": "health_visitor", "performed": True}]
     assert client.post(f"{url}/complete", headers=headers).status_code == 409
     assert client.post(f"{url}/cancel", json={"reason": "for sent"}, headers=headers).status_code == 409
     assert client.post(f"{url}/missed", json={"reason": "for sent"}, headers=headers).status_code == 409
 
 
-def test_cancel_and_missed_need_a_reason(client: TestClient, world: World) -> None:
-    _, visits = _enrolled_infant(client, world)
+def test_cancel_and_missed_need_a_reason(client: TestClient, world: World, today: date) -> None:
+    _, visits = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     url = f"/api/v1/visits/{visits['months_2_3']['id']}"
     for action in ("cancel", "missed"):
@@ -323,8 +328,10 @@ def test_cancel_and_missed_need_a_reason(client: TestClient, world: World) -> No
     assert client.post(f"{url}/cancel", json={"reason": "x"}, headers=headers).status_code == 409
 
 
-def test_screenings_given_at_a_visit_are_recorded_with_it_or_nothing_is(client: TestClient, world: World) -> None:
-    child_id, visits = _enrolled_infant(client, world, days_old=40)
+def test_screenings_given_at_a_visit_are_recorded_with_it_or_nothing_is(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id, visits = _enrolled_infant(client, world, days_old=40, today=today)
     headers = bearer(token(client, "hv1"))
     url = f"/api/v1/visits/{visits['establishment']['id']}"
     before = _visit_count(world)
@@ -349,8 +356,10 @@ def test_screenings_given_at_a_visit_are_recorded_with_it_or_nothing_is(client: 
     assert [s["visit_id"] for s in listed] == [visits["establishment"]["id"]]
 
 
-def test_only_those_who_may_record_screenings_can_send_them_with_a_visit(client: TestClient, world: World) -> None:
-    child_id = _child(world, due_date=copenhagen_today() + timedelta(days=60))
+def test_only_those_who_may_record_screenings_can_send_them_with_a_visit(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id = _child(world, due_date=today + timedelta(days=60), today=today)
     enrolled = client.post(
         f"/api/v1/children/{child_id}/enrollments",
         json={"package_code": "minding_the_baby", "staff": {"family_therapist": str(world.staff_id("ft1"))}},
@@ -370,8 +379,8 @@ def test_only_those_who_may_record_screenings_can_send_them_with_a_visit(client:
     assert performed[str(world.staff_id("ft1"))] is True
 
 
-def test_other_teams_and_managers_cannot_touch_a_visit(client: TestClient, world: World) -> None:
-    _, visits = _enrolled_infant(client, world)
+def test_other_teams_and_managers_cannot_touch_a_visit(client: TestClient, world: World, today: date) -> None:
+    _, visits = _enrolled_infant(client, world, today=today)
     url = f"/api/v1/visits/{visits['months_8_10']['id']}"
     for username in ("hv2", "mgr1"):
         headers = bearer(token(client, username))
@@ -385,10 +394,12 @@ def test_other_teams_and_managers_cannot_touch_a_visit(client: TestClient, world
 # --- ad-hoc and open-cadence visits --------------------------------------------------------------
 
 
-def test_an_ad_hoc_visit_is_created_with_a_location_and_the_caller_assigned(client: TestClient, world: World) -> None:
-    child_id, _ = _enrolled_infant(client, world)
+def test_an_ad_hoc_visit_is_created_with_a_location_and_the_caller_assigned(
+    client: TestClient, world: World, today: date
+) -> None:
+    child_id, _ = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
-    target = copenhagen_today() + timedelta(days=5)
+    target = today + timedelta(days=5)
     created = client.post(
         f"/api/v1/children/{child_id}/visits",
         json={
@@ -407,13 +418,13 @@ def test_an_ad_hoc_visit_is_created_with_a_location_and_the_caller_assigned(clie
     assert read.headers["etag"] == created.headers["etag"]
 
 
-def test_a_bad_ad_hoc_visit_is_named_and_not_stored(client: TestClient, world: World) -> None:
-    child_id, _ = _enrolled_infant(client, world)
-    other_child, _ = _enrolled_infant(client, world)
+def test_a_bad_ad_hoc_visit_is_named_and_not_stored(client: TestClient, world: World, today: date) -> None:
+    child_id, _ = _enrolled_infant(client, world, today=today)
+    other_child, _ = _enrolled_infant(client, world, today=today)
     headers = bearer(token(client, "hv1"))
     other_enrollment = client.get(f"/api/v1/children/{other_child}/enrollments", headers=headers).json()["items"][0]
     own_enrollment = client.get(f"/api/v1/children/{child_id}/enrollments", headers=headers).json()["items"][0]
-    target = copenhagen_today() + timedelta(days=5)
+    target = today + timedelta(days=5)
     before = _visit_count(world)
     cases: list[tuple[dict[str, Any], str]] = [
         ({"target_date": target.isoformat(), "latest": (target - timedelta(days=1)).isoformat()}, "target_date"),
@@ -431,10 +442,9 @@ def test_a_bad_ad_hoc_visit_is_named_and_not_stored(client: TestClient, world: W
 
 
 def test_an_open_cadence_gro_visit_keeps_its_date_when_the_birth_is_registered(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    today = copenhagen_today()
-    child_id = _child(world, due_date=today + timedelta(days=20))
+    child_id = _child(world, due_date=today + timedelta(days=20), today=today)
     headers = bearer(token(client, "hv1"))
     gro = client.post(f"/api/v1/children/{child_id}/enrollments", json={"package_code": "gro"}, headers=headers)
     assert gro.status_code == 201, gro.text

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bench import bench_http
 from bench.generate import SIZES, generate
+from domain.clock import copenhagen_today
 from domain.store.database import Database
 
 
 @pytest.fixture(scope="module")
 def small_municipality(databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     with databases.fresh() as database:
-        generate(database, SIZES["S"], seed=11, today=date.today(), progress=False)
+        # module-scoped, so the function-scoped `today` fixture cannot reach it
+        generate(database, SIZES["S"], seed=11, today=copenhagen_today(), progress=False)
         yield database
 
 

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.clock import copenhagen_today
 from domain.rules.visit_state import (
     VisitState,
     VisitStatus,
     closes_within,
-    copenhagen_today,
     days_overdue,
     overdue_if_latest_before,
     upcoming_if_earliest_after,

@@ -44,7 +44,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(databases: TemplateDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with databases.fresh() as database:
-        ensure_demo_data(database, families_count=80)
+        ensure_demo_data(database)  # the demo `make run` loads, so the pages are tested on what users see
         settings = Settings(
             environment="test",
             data_dir=tmp_path_factory.mktemp("live"),

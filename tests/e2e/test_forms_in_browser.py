@@ -6,9 +6,8 @@ Children come from Motalavej (hv1's team), each test its own, so no other test's
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -16,10 +15,6 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import accessibility_violations, screenshot
 
 PASSWORD = "demo"
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Europe/Copenhagen")).date()
 
 
 def _api(base: str, username: str) -> httpx.Client:
@@ -48,10 +43,10 @@ def _answer(page: Page, item: int, position: int) -> None:
     page.locator(f'input[name="item_{item}"][value="{position}"]').check()
 
 
-def test_an_epds_shows_a_live_total_and_the_self_harm_alert(page: Page, live_server: str) -> None:
+def test_an_epds_shows_a_live_total_and_the_self_harm_alert(page: Page, live_server: str, today: date) -> None:
     newborn_age = timedelta(days=120)
     with _api(live_server, "hv1") as api:
-        newborns = [c for c in _children(api) if date.fromisoformat(c["birth_date"]) >= _today() - newborn_age]
+        newborns = [c for c in _children(api) if date.fromisoformat(c["birth_date"]) >= today - newborn_age]
         child = newborns[-1]
     _sign_in(page, live_server, "hv1")
     page.goto(f"{live_server}/children/{child['id']}/screenings/new?instrument=EPDS")
@@ -103,7 +98,7 @@ def test_accepting_an_eligibility_suggestion(page: Page, live_server: str) -> No
     assert latest["basis"] == "criteria" and latest["level"] == suggested
 
 
-def test_previewing_and_confirming_an_enrolment(page: Page, live_server: str) -> None:
+def test_previewing_and_confirming_an_enrolment(page: Page, live_server: str, today: date) -> None:
     with _api(live_server, "hv1") as api:
         child = next(
             c
@@ -117,7 +112,7 @@ def test_previewing_and_confirming_an_enrolment(page: Page, live_server: str) ->
     preview = page.locator("#preview")
     expect(preview.locator("table caption")).to_contain_text("COS-P")
     first_start = preview.locator("table caption").inner_text()
-    later = _today() + timedelta(days=21)
+    later = today + timedelta(days=21)
     page.get_by_label("Startdato").fill(later.isoformat())
     expect(preview.locator("table caption")).not_to_have_text(first_start)
     expect(preview.locator("tbody tr").first).to_be_visible()

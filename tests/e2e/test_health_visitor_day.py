@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -14,12 +13,6 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import accessibility_violations, screenshot
 
 PASSWORD = "demo"
-
-
-def _today() -> date:
-    from datetime import datetime
-
-    return datetime.now(ZoneInfo("Europe/Copenhagen")).date()
 
 
 def _api(base: str, username: str) -> httpx.Client:
@@ -44,11 +37,13 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_health_visitor_records_a_visit_done_and_it_leaves_todays_list(page: Page, live_server: str) -> None:
+def test_a_health_visitor_records_a_visit_done_and_it_leaves_todays_list(
+    page: Page, live_server: str, today: date
+) -> None:
     # Our own visit today, on a child of hv1's caseload, so no other test's changes matter.
     with _api(live_server, "hv1") as api:
         child = _born_children(api)[0]
-        created = api.post(f"/children/{child['id']}/visits", json={"target_date": _today().isoformat()})
+        created = api.post(f"/children/{child['id']}/visits", json={"target_date": today.isoformat()})
         assert created.status_code == 201, created.text
         visit_id = created.json()["id"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World
 from tests.web.test_screening_forms import csrf
 from tests.web.test_sign_in import sign_in
@@ -43,14 +43,16 @@ def test_other_roles_are_refused_the_admin_pages(client: TestClient, world: Worl
     assert client.get("/admin/packages/universal/new-version").status_code == 403
 
 
-def test_the_edit_starts_from_the_latest_version_without_its_number(client: TestClient, world: World) -> None:
+def test_the_edit_starts_from_the_latest_version_without_its_number(
+    client: TestClient, world: World, today: date
+) -> None:
     sign_in(client, "admin1")
     page = client.get("/admin/packages/housing_area_extra/new-version")
     assert page.status_code == 200
     draft = json.loads(_textarea(page.text))
     assert "version" not in draft
     assert draft["code"] == "housing_area_extra" and draft["visits"]
-    assert draft["valid_from"] >= copenhagen_today().isoformat()
+    assert draft["valid_from"] >= today.isoformat()
     assert '<label for="definition">' in page.text
 
 

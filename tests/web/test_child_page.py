@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.rules.cpr import fictional_cpr
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, bearer, token
 from tests.web.test_sign_in import sign_in
 
@@ -38,11 +37,11 @@ class Story:
 
 
 @pytest.fixture
-def story(client: TestClient, world: World) -> Story:
+def story(client: TestClient, world: World, today: date) -> Story:
     """A 200-day-old on hv1's caseload: enrolled from birth, one visit done and one missed, a level raised
     by judgement, an EPDS with thoughts of self-harm, and a referral to social services for cw1."""
     hv1 = bearer(token(client, "hv1"))
-    born = copenhagen_today() - timedelta(days=200)
+    born = today - timedelta(days=200)
     child_cpr = fictional_cpr(born, 3, female=True)
     mother_cpr = fictional_cpr(date(1995, 6, 12), 5, female=True)
     family = client.post(
@@ -87,7 +86,7 @@ def story(client: TestClient, world: World) -> Story:
             "instrument": "EPDS",
             "respondent": "mother",
             "items": SELF_HARM_EPDS,
-            "administered_on": copenhagen_today().isoformat(),
+            "administered_on": today.isoformat(),
         },
         headers=hv1,
     )

@@ -4,26 +4,26 @@ and the level decision: accept the suggestion, or override it with a reason (err
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, bearer, make_family, token
 from tests.web.test_screening_forms import csrf
 from tests.web.test_sign_in import sign_in
 
 
 @pytest.fixture
-def child_id(world: World) -> uuid.UUID:
+def child_id(world: World, today: date) -> uuid.UUID:
     """A baby in a designated area with two vulnerability factors: the criteria suggest level 3."""
     with world.database.session(write=True) as session:
         _, child = make_family(
             session,
+            today=today,
             area="ringparken",
             risk_factors=("single_parent", "socially_isolated"),
-            birth_date=copenhagen_today() - timedelta(days=80),
+            birth_date=today - timedelta(days=80),
             health_visitor=world.staff_id("hv1"),
         )
         session.commit()

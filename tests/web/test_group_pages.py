@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
 from domain.services import groups
 from tests.factories import World, bearer, make_family, token
 from tests.web.test_screening_forms import csrf, htmx_headers
@@ -27,9 +26,8 @@ class Course:
 
 
 @pytest.fixture
-def course(world: World) -> Course:
+def course(world: World, today: date) -> Course:
     """A mothers' group facilitated by hv1 that started four weeks ago, with two mothers in it."""
-    today = copenhagen_today()
     with world.database.session(write=True) as session:
         created = groups.create_course(
             session,
@@ -42,7 +40,9 @@ def course(world: World) -> Course:
         )
         participants = []
         for _ in range(2):
-            _, child = make_family(session, birth_date=today - timedelta(days=60), health_visitor=world.staff_id("hv1"))
+            _, child = make_family(
+                session, today=today, birth_date=today - timedelta(days=60), health_visitor=world.staff_id("hv1")
+            )
             participants.append(
                 groups.add_participant(
                     session, course_id=created.id, child_id=child.id, member_id=None, joined_on=created.starts_on
@@ -63,7 +63,9 @@ def _attendance(client: TestClient, course: Course) -> list[list[bool | None]]:
     return [p["attendance"] for p in detail["participants"]]
 
 
-def test_the_list_shows_area_start_sessions_and_fill(client: TestClient, world: World, course: Course) -> None:
+def test_the_list_shows_area_start_sessions_and_fill(
+    client: TestClient, world: World, course: Course, today: date
+) -> None:
     sign_in(client, "hv1")
     page = client.get("/groups")
     assert page.status_code == 200
@@ -71,7 +73,7 @@ def test_the_list_shows_area_start_sessions_and_fill(client: TestClient, world: 
     assert f'href="/groups/{course.id}">Mødregruppe Ringparken test' in html
     assert "Ringparken" in html and "Boligsocial mødregruppe" in html
     assert "2 af 6" in html and "I gang" in html
-    start = copenhagen_today() - timedelta(days=28)
+    start = today - timedelta(days=28)
     assert f"{start.day}. " in html
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
 from domain.rules.workdays import DEFAULT_CALENDAR
 from tests.factories import World, bearer, make_family, token
 from tests.web.test_sign_in import sign_in
@@ -19,15 +18,15 @@ HX = {"HX-Request": "true"}
 SELF_HARM_EPDS = [0] * 10  # item 10's first printed answer scores 3: thoughts of self-harm
 
 
-def _child(world: World, *, username: str = "hv1", area: str = "ringparken", **kwargs: Any) -> uuid.UUID:
+def _child(world: World, *, username: str = "hv1", area: str = "ringparken", today: date, **kwargs: Any) -> uuid.UUID:
     with world.database.session(write=True) as session:
-        _, child = make_family(session, area=area, health_visitor=world.staff_id(username), **kwargs)
+        _, child = make_family(session, today=today, area=area, health_visitor=world.staff_id(username), **kwargs)
         session.commit()
         return child.id
 
 
-def _named_child(world: World, **kwargs: Any) -> uuid.UUID:
-    return _child(world, birth_date=copenhagen_today() - timedelta(days=120), **kwargs)
+def _named_child(world: World, *, today: date, **kwargs: Any) -> uuid.UUID:
+    return _child(world, today=today, birth_date=today - timedelta(days=120), **kwargs)
 
 
 def _visit(
@@ -78,6 +77,11 @@ def _form(page: str, visit: dict[str, Any], section: str = "today", **values: st
     }
 
 
+def _after_the_day_list(today: date) -> date:
+    """The first day after what *Min dag* lists as today's (today, or on a closed day up to the next working day)."""
+    return DEFAULT_CALENDAR.next_working_day(today) + timedelta(days=1)
+
+
 def _working_day_after(day: date) -> date:
     day += timedelta(days=1)
     while not DEFAULT_CALENDAR.is_working_day(day):
@@ -88,11 +92,12 @@ def _working_day_after(day: date) -> date:
 # --- the lists -------------------------------------------------------------------------------------
 
 
-def test_todays_list_shows_my_visits_with_the_child_the_kind_and_danish_dates(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
-    mine = _visit(client, _named_child(world), today)
-    unborn = _visit(client, _child(world, due_date=today + timedelta(days=60)), today)
-    others = _visit(client, _named_child(world, username="hv2", area="centrum"), today, username="hv2")
+def test_todays_list_shows_my_visits_with_the_child_the_kind_and_danish_dates(
+    client: TestClient, world: World, today: date
+) -> None:
+    mine = _visit(client, _named_child(world, today=today), today)
+    unborn = _visit(client, _child(world, due_date=today + timedelta(days=60), today=today), today)
+    others = _visit(client, _named_child(world, username="hv2", area="centrum", today=today), today, username="hv2")
     sign_in(client, "hv1")
 
     page = client.get("/my-day")
@@ -110,11 +115,14 @@ def test_todays_list_shows_my_visits_with_the_child_the_kind_and_danish_dates(cl
     assert 'href="/children/' in row
 
 
-def test_the_week_view_shows_the_visits_of_this_week_and_today_only_todays(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
+def test_the_week_view_shows_the_visits_of_this_week_and_today_only_todays(
+    client: TestClient, world: World, today: date
+) -> None:
     monday = today - timedelta(days=today.weekday())
-    other_day = monday if today != monday else monday + timedelta(days=1)
-    child_id = _named_child(world)
+    # A day of this week that the day view does not show (it runs from today to the next working day).
+    shown_today = {today + timedelta(days=n) for n in range((_after_the_day_list(today) - today).days)}
+    other_day = next(d for d in (monday + timedelta(days=n) for n in range(7)) if d not in shown_today)
+    child_id = _named_child(world, today=today)
     this_week = _visit(
         client, child_id, other_day, earliest=other_day - timedelta(days=3), latest=other_day + timedelta(days=30)
     )
@@ -132,13 +140,19 @@ def test_the_week_view_shows_the_visits_of_this_week_and_today_only_todays(clien
 
 
 def test_the_worklist_puts_the_most_overdue_first_then_the_window_closing_soonest(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    today = copenhagen_today()
-    child_id = _named_child(world)
-    later = today + timedelta(days=1)  # not today: today's visits are on the list above, not the worklist
-    closing_in_5 = _visit(client, child_id, later, earliest=today - timedelta(days=3), latest=today + timedelta(days=5))
-    closing_in_2 = _visit(client, child_id, later, earliest=today - timedelta(days=3), latest=today + timedelta(days=2))
+    child_id = _named_child(world, today=today)
+    # Targets before today in an open window: not on the day's list above (today to the next working day),
+    # so on the worklist by when the window closes.
+    earlier = today - timedelta(days=1)
+    closing_in_5 = _visit(
+        client, child_id, earlier, earliest=today - timedelta(days=3), latest=today + timedelta(days=5)
+    )
+    closing_in_2 = _visit(
+        client, child_id, earlier, earliest=today - timedelta(days=3), latest=today + timedelta(days=2)
+    )
+    later = _after_the_day_list(today)
     closing_later = _visit(client, child_id, later, earliest=today, latest=today + timedelta(days=20))
     overdue_2 = _visit(client, child_id, today - timedelta(days=2))
     overdue_9 = _visit(client, child_id, today - timedelta(days=9))
@@ -154,10 +168,9 @@ def test_the_worklist_puts_the_most_overdue_first_then_the_window_closing_soones
     assert "Vinduet lukker om 5 dage" in _row(worklist, f"work-visit-{closing_in_5['id']}")
 
 
-def test_an_urgent_self_harm_contact_comes_first_and_is_marked(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
-    ordinary = _visit(client, _named_child(world), today)
-    child_id = _named_child(world)
+def test_an_urgent_self_harm_contact_comes_first_and_is_marked(client: TestClient, world: World, today: date) -> None:
+    ordinary = _visit(client, _named_child(world, today=today), today)
+    child_id = _named_child(world, today=today)
     screened = client.post(
         f"/api/v1/children/{child_id}/screenings",
         json={
@@ -190,9 +203,9 @@ def test_a_manager_has_no_day_list(client: TestClient, world: World) -> None:
 
 
 def test_recording_a_visit_done_with_a_plain_form_post_redirects_back_and_the_row_is_gone(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    visit = _visit(client, _named_child(world), copenhagen_today())
+    visit = _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     page = client.get("/my-day").text
 
@@ -206,8 +219,10 @@ def test_recording_a_visit_done_with_a_plain_form_post_redirects_back_and_the_ro
     assert "Besøget er registreret som udført." in after
 
 
-def test_recording_a_visit_done_with_htmx_answers_only_the_status_message(client: TestClient, world: World) -> None:
-    visit = _visit(client, _named_child(world), copenhagen_today())
+def test_recording_a_visit_done_with_htmx_answers_only_the_status_message(
+    client: TestClient, world: World, today: date
+) -> None:
+    visit = _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     page = client.get("/my-day").text
 
@@ -220,8 +235,8 @@ def test_recording_a_visit_done_with_htmx_answers_only_the_status_message(client
     assert response.headers["vary"] == "HX-Request"
 
 
-def test_a_missed_visit_needs_a_reason_shown_next_to_the_field(client: TestClient, world: World) -> None:
-    visit = _visit(client, _named_child(world), copenhagen_today())
+def test_a_missed_visit_needs_a_reason_shown_next_to_the_field(client: TestClient, world: World, today: date) -> None:
+    visit = _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     page = client.get("/my-day").text
 
@@ -246,10 +261,9 @@ def test_a_missed_visit_needs_a_reason_shown_next_to_the_field(client: TestClien
 
 
 def test_moving_a_visit_outside_its_window_without_a_reason_keeps_the_date_and_asks_for_one(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    today = copenhagen_today()
-    visit = _visit(client, _named_child(world), today)
+    visit = _visit(client, _named_child(world, today=today), today)
     outside = _working_day_after(today + timedelta(days=3))
     sign_in(client, "hv1")
     page = client.get("/my-day").text
@@ -275,12 +289,15 @@ def test_moving_a_visit_outside_its_window_without_a_reason_keeps_the_date_and_a
 
 
 def test_moving_a_worklist_visit_within_its_window_rerenders_the_row_with_the_new_date(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    today = copenhagen_today()
     new_date = _working_day_after(today)
     visit = _visit(
-        client, _named_child(world), today + timedelta(days=4), earliest=today, latest=today + timedelta(days=6)
+        client,
+        _named_child(world, today=today),
+        today - timedelta(days=1),  # in its window but not on the day's list, so on the worklist
+        earliest=today - timedelta(days=2),
+        latest=today + timedelta(days=6),
     )
     sign_in(client, "hv1")
     page = client.get("/my-day").text
@@ -299,10 +316,9 @@ def test_moving_a_worklist_visit_within_its_window_rerenders_the_row_with_the_ne
 
 
 def test_a_visit_changed_by_someone_else_since_the_page_was_loaded_is_not_overwritten(
-    client: TestClient, world: World
+    client: TestClient, world: World, today: date
 ) -> None:
-    today = copenhagen_today()
-    visit = _visit(client, _named_child(world), today)
+    visit = _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     page = client.get("/my-day").text
     missed_elsewhere = client.post(
@@ -318,8 +334,8 @@ def test_a_visit_changed_by_someone_else_since_the_page_was_loaded_is_not_overwr
     assert _read_visit(client, visit["id"])["status"] == "missed"
 
 
-def test_recording_needs_the_csrf_token(client: TestClient, world: World) -> None:
-    visit = _visit(client, _named_child(world), copenhagen_today())
+def test_recording_needs_the_csrf_token(client: TestClient, world: World, today: date) -> None:
+    visit = _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     response = client.post(f"/my-day/visits/{visit['id']}/done", data={"section": "today"})
     assert response.status_code == 403
@@ -329,8 +345,10 @@ def test_recording_needs_the_csrf_token(client: TestClient, world: World) -> Non
 # --- the calendar feed -------------------------------------------------------------------------------
 
 
-def test_the_calendar_link_is_shown_once_works_and_can_be_revoked(client: TestClient, world: World) -> None:
-    _visit(client, _named_child(world), copenhagen_today())
+def test_the_calendar_link_is_shown_once_works_and_can_be_revoked(
+    client: TestClient, world: World, today: date
+) -> None:
+    _visit(client, _named_child(world, today=today), today)
     sign_in(client, "hv1")
     page = client.get("/my-day").text
     assert "kan til enhver tid tilbagekalde" in page
@@ -352,3 +370,16 @@ def test_the_calendar_link_is_shown_once_works_and_can_be_revoked(client: TestCl
     assert "Linket er tilbagekaldt" in revoked.text
     client.cookies.clear()
     assert client.get(url.removeprefix("http://testserver")).status_code == 401
+
+
+def test_on_a_closed_day_the_day_runs_to_the_next_working_day() -> None:
+    from web.routes.my_day import Period, _heading_date
+
+    sunday, christmas_eve, monday = date(2026, 12, 6), date(2026, 12, 24), date(2026, 12, 7)
+    assert (Period.of(sunday, week=False).first, Period.of(sunday, week=False).last) == (sunday, monday)
+    assert Period.of(christmas_eve, week=False).last == date(2026, 12, 28), "past Christmas and the weekend"
+    assert Period.of(monday, week=False).last == monday
+    assert _heading_date(Period.of(sunday, week=False), sunday) == (
+        "søndag 6. dec. 2026 og næste arbejdsdag, mandag 7. dec. 2026"
+    )
+    assert _heading_date(Period.of(monday, week=False), monday) == "mandag 7. dec. 2026"

@@ -12,8 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
-from tests.api.test_reports import SIX, enrolled, seed_001_population
+from domain.rules.kpi import last_complete_birth_year
+from domain.rules.offsets import parse_offset
+from tests.api.test_reports import SIX, done, enrolled, seed_001_population, visit_of
 from tests.factories import World, bearer, decide_level, make_family, token
 from tests.web.test_sign_in import sign_in
 
@@ -72,8 +73,8 @@ def test_roles_without_reports_get_no_access(client: TestClient, world: World) -
 # -- coverage ---------------------------------------------------------------------------------------
 
 
-def test_coverage_shows_seed_001_figures_against_the_target(client: TestClient, world: World) -> None:
-    seed_001_population(world)
+def test_coverage_shows_seed_001_figures_against_the_target(client: TestClient, world: World, today: date) -> None:
+    seed_001_population(world, today=today)
     page = page_as(client, "hv1", COVERAGE_PAGE + "&birth_year=2023")
     text = text_of(page)
     assert "52 af 61 børn (85,2 %) fik besøget inden for vinduet." in text
@@ -83,7 +84,6 @@ def test_coverage_shows_seed_001_figures_against_the_target(client: TestClient, 
     assert "Børn født i 2023." in text
     assert "Alle børn, hvis familie bor i Motalavej, Ringparken" in text
     assert "children born 2023-01-01 to 2023-12-31" in text
-    today = copenhagen_today()
     assert re.search(rf"Data opgjort {today.day}\. \S+ {today.year} kl\. \d\d\.\d\d", text)
     assert "Præcise tal" in text
     # Table under the chart, per area: Motalavej 21 of 30 in window, 3 late, 6 not done.
@@ -97,8 +97,10 @@ def test_coverage_shows_seed_001_figures_against_the_target(client: TestClient, 
     assert "Nået" in row_of(package, "Pakken i alt")
 
 
-def test_the_coverage_chart_has_a_bar_per_area_and_the_target_line(client: TestClient, world: World) -> None:
-    seed_001_population(world)
+def test_the_coverage_chart_has_a_bar_per_area_and_the_target_line(
+    client: TestClient, world: World, today: date
+) -> None:
+    seed_001_population(world, today=today)
     page = page_as(client, "hv1", COVERAGE_PAGE + "&birth_year=2023")
     svg = page[page.index("<svg") : page.index("</svg>") + 6]
     assert 'role="img"' in svg and 'aria-labelledby="coverage-chart-title coverage-chart-desc"' in svg
@@ -111,8 +113,8 @@ def test_the_coverage_chart_has_a_bar_per_area_and_the_target_line(client: TestC
     assert ">Mål 85 %</text>" in svg
 
 
-def test_a_health_visitor_drills_down_to_the_children_missing(client: TestClient, world: World) -> None:
-    seed_001_population(world)
+def test_a_health_visitor_drills_down_to_the_children_missing(client: TestClient, world: World, today: date) -> None:
+    seed_001_population(world, today=today)
     page = page_as(client, "hv1", COVERAGE_PAGE + "&birth_year=2023")
     motalavej = section(page, "by-area-caption")
     links = re.findall(r'href="(/reports/coverage/children\?[^"]+)"', motalavej)
@@ -126,8 +128,8 @@ def test_a_health_visitor_drills_down_to_the_children_missing(client: TestClient
     assert "Ikke udført" in listing.text and "Motalavej" in listing.text
 
 
-def test_a_manager_sees_small_counts_hidden_and_no_drill_down(client: TestClient, world: World) -> None:
-    seed_001_population(world, centrum=3)
+def test_a_manager_sees_small_counts_hidden_and_no_drill_down(client: TestClient, world: World, today: date) -> None:
+    seed_001_population(world, centrum=3, today=today)
     url = COVERAGE_PAGE + "&birth_year=2023&area=ringparken&area=motalavej&area=centrum"
     page = page_as(client, "mgr1", url)
     text = text_of(page)
@@ -146,8 +148,8 @@ def test_a_manager_sees_small_counts_hidden_and_no_drill_down(client: TestClient
 SIX_QUERY = "measure=visit&package_code=housing_area_extra&visit_kind=extra_6_months&birth_year=2023"
 
 
-def test_the_coverage_csv_download_is_the_api_csv(client: TestClient, world: World) -> None:
-    seed_001_population(world, centrum=3)
+def test_the_coverage_csv_download_is_the_api_csv(client: TestClient, world: World, today: date) -> None:
+    seed_001_population(world, centrum=3, today=today)
     params = {**SIX, "area": ["ringparken", "motalavej", "centrum"]}
     page = page_as(client, "mgr1", COVERAGE_PAGE + "&birth_year=2023&area=ringparken&area=motalavej&area=centrum")
     href = html.unescape(re.search(r'href="(/reports/coverage\.csv\?[^"]+)"', page).group(1))  # type: ignore[union-attr]
@@ -191,12 +193,12 @@ def test_htmx_asks_for_the_report_fragment_only(client: TestClient, world: World
 # -- levels -----------------------------------------------------------------------------------------
 
 
-def test_levels_over_time_show_each_month_and_the_lines(client: TestClient, world: World) -> None:
+def test_levels_over_time_show_each_month_and_the_lines(client: TestClient, world: World, today: date) -> None:
     with world.database.session(write=True) as session:
-        a = make_family(session, birth_date=date(2025, 6, 10))[1].id
-        b = make_family(session, birth_date=date(2025, 9, 1))[1].id
-        make_family(session, birth_date=date(2025, 11, 30))
-        make_family(session, birth_date=date(2026, 2, 15))
+        a = make_family(session, today=today, birth_date=date(2025, 6, 10))[1].id
+        b = make_family(session, today=today, birth_date=date(2025, 9, 1))[1].id
+        make_family(session, today=today, birth_date=date(2025, 11, 30))
+        make_family(session, today=today, birth_date=date(2026, 2, 15))
         decide_level(session, world, a, 2, date(2026, 1, 10))
         decide_level(session, world, b, 4, date(2026, 2, 1))
         decide_level(session, world, a, 3, date(2026, 2, 20))
@@ -224,8 +226,8 @@ def test_a_bad_month_is_shown_next_to_the_field(client: TestClient, world: World
 # -- groups, fidelity, capacity ---------------------------------------------------------------------
 
 
-def test_the_other_reports_render_for_a_manager_with_their_facts(client: TestClient, world: World) -> None:
-    seed_001_population(world)
+def test_the_other_reports_render_for_a_manager_with_their_facts(client: TestClient, world: World, today: date) -> None:
+    seed_001_population(world, today=today)
     sign_in(client, "mgr1")
     for url, heading in (
         ("/reports/groups", "Gruppeforløb"),
@@ -240,19 +242,21 @@ def test_the_other_reports_render_for_a_manager_with_their_facts(client: TestCli
         assert re.search(r'href="/reports/\w+\.csv', response.text), url
 
 
-def test_fidelity_shows_planned_against_delivered_with_the_reasons(client: TestClient, world: World) -> None:
+def test_fidelity_shows_planned_against_delivered_with_the_reasons(
+    client: TestClient, world: World, today: date
+) -> None:
     due = date(2024, 1, 10)
     from tests.api.test_reports import cancelled, done, missed, stored
 
     with world.database.session(write=True) as session:
         for delivered in (80, 40):
-            _, child = make_family(session, birth_date=due, health_visitor=world.staff_id("hv1"))
+            _, child = make_family(session, today=today, birth_date=due, health_visitor=world.staff_id("hv1"))
             result = enrolled(
                 session, child.id, "minding_the_baby", due - timedelta(weeks=13), family_therapist=world.staff_id("ft1")
             )
             ordered = sorted(stored(result), key=lambda v: v.target_date)
             for visit in ordered[:delivered]:
-                done(session, world, visit)
+                done(session, world, visit, today=today)
             if delivered == 80:
                 for visit in ordered[80:87]:
                     missed(session, visit)
@@ -269,13 +273,12 @@ def test_fidelity_shows_planned_against_delivered_with_the_reasons(client: TestC
     assert len(re.findall(r'<a href="/children/', families.text)) == 2
 
 
-def test_capacity_shows_the_warnings_over_the_caps(client: TestClient, world: World) -> None:
-    today = copenhagen_today()
+def test_capacity_shows_the_warnings_over_the_caps(client: TestClient, world: World, today: date) -> None:
     due = today + timedelta(weeks=8)
     due += timedelta(days=(2 - due.weekday()) % 7)
     with world.database.session(write=True) as session:
         for _ in range(2):
-            _, child = make_family(session, due_date=due, health_visitor=world.staff_id("hv1"))
+            _, child = make_family(session, today=today, due_date=due, health_visitor=world.staff_id("hv1"))
             enrolled(session, child.id, "minding_the_baby", today, family_therapist=world.staff_id("ft1"))
         session.commit()
     page = page_as(client, "mgr1", "/reports/capacity?package_code=minding_the_baby&caseload_cap=1&weekly_visit_cap=1")
@@ -343,3 +346,35 @@ def test_changing_the_package_resets_the_rates_left_at_the_old_defaults(client: 
     assert "Satserne er sat til standardværdierne" in page
     assert re.search(r'<input id="travel_minutes"[^>]*value="10"', page), "a changed rate is kept"
     assert not re.search(r'id="hourly_cost_family_therapist"', page), "the new package has no family therapist"
+
+
+def test_the_coverage_page_opens_on_the_last_complete_birth_year_and_says_why_it_has_no_bars(
+    client: TestClient, world: World, today: date
+) -> None:
+    # The 6-month and 1½-year extra visits close 7 and 19 months after birth: the default cohort is the last
+    # birth year whose every window has closed (never this year, so it holds children on 1 January too).
+    cohort = last_complete_birth_year(today, [parse_offset("7m"), parse_offset("19m")])
+    page = page_as(client, "mgr1", "/reports/coverage")
+    assert f'name="birth_year" value="{cohort}"' in page or re.search(rf'id="birth_year"[^>]*value="{cohort}"', page), (
+        "the form shows the default cohort"
+    )
+    text = text_of(page)
+    assert f"Børn født i {cohort}." in text
+    # The test municipality has no children born then: the chart says so in words.
+    assert "Ingen søjler: der er ingen børn i de valgte områder og årgange." in text
+    assert 'class="bar ' not in page
+
+
+def test_a_chart_whose_every_share_is_hidden_says_so(client: TestClient, world: World, today: date) -> None:
+    # Two children in each designated area, both visited: every area's count is below 5.
+    with world.database.session(write=True) as session:
+        for area in ("ringparken", "ringparken", "motalavej", "motalavej"):
+            _, child = make_family(session, today=today, area=area, birth_date=date(2023, 6, 1))
+            six = visit_of(enrolled(session, child.id, "housing_area_extra", date(2023, 6, 1)), "extra_6_months")
+            done(session, world, six, today=today)
+        session.commit()
+    page = page_as(client, "mgr1", COVERAGE_PAGE + "&birth_year=2023")
+    assert "Ingen søjler: hvert områdes andel bygger på tal under 5 og er skjult" in text_of(page)
+    assert 'class="bar ' not in page
+    staff = page_as(client, "hv1", COVERAGE_PAGE + "&birth_year=2023")
+    assert 'id="no-bars"' not in staff and 'class="bar ' in staff, "staff with person access see the bars"

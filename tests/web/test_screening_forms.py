@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, make_family
 from tests.web.test_sign_in import sign_in
 
@@ -30,10 +29,10 @@ def htmx_headers(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def child_id(world: World) -> uuid.UUID:
+def child_id(world: World, today: date) -> uuid.UUID:
     with world.database.session(write=True) as session:
         _, child = make_family(
-            session, birth_date=copenhagen_today() - timedelta(days=50), health_visitor=world.staff_id("hv1")
+            session, today=today, birth_date=today - timedelta(days=50), health_visitor=world.staff_id("hv1")
         )
         session.commit()
         return child.id
@@ -44,7 +43,7 @@ def _answers(positions: list[int | None]) -> dict[str, str]:
 
 
 def test_the_epds_form_shows_every_item_with_its_printed_answers(
-    client: TestClient, world: World, child_id: uuid.UUID
+    client: TestClient, world: World, child_id: uuid.UUID, today: date
 ) -> None:
     sign_in(client, "hv1")
     page = client.get(f"/children/{child_id}/screenings/new?instrument=EPDS")
@@ -57,7 +56,7 @@ def test_the_epds_form_shows_every_item_with_its_printed_answers(
     assert 'hx-post="/children/' in html and 'hx-trigger="change"' in html
     assert f'action="/children/{child_id}/screenings/new?instrument=EPDS"' in html  # works without JS
     assert 'name="respondent" value="mother" checked' in html
-    assert f'value="{copenhagen_today().isoformat()}"' in html
+    assert f'value="{today.isoformat()}"' in html
 
 
 def test_gotland_and_adbb_have_their_own_items_and_respondent(
@@ -142,11 +141,11 @@ def test_unanswered_items_are_named_next_to_the_item_and_the_answers_kept(
 
 
 def test_a_date_in_the_future_is_refused_by_the_api_and_shown_next_to_the_date(
-    client: TestClient, world: World, child_id: uuid.UUID
+    client: TestClient, world: World, child_id: uuid.UUID, today: date
 ) -> None:
     sign_in(client, "hv1")
     token = csrf(client.get(f"/children/{child_id}/screenings/new").text)
-    tomorrow = (copenhagen_today() + timedelta(days=1)).isoformat()
+    tomorrow = (today + timedelta(days=1)).isoformat()
     response = client.post(
         f"/children/{child_id}/screenings/new?instrument=EPDS",
         data={"csrf_token": token, "respondent": "mother", "administered_on": tomorrow, **_answers([0] * 10)},
@@ -158,7 +157,7 @@ def test_a_date_in_the_future_is_refused_by_the_api_and_shown_next_to_the_date(
 
 
 def test_saving_scores_on_the_server_and_shows_the_self_harm_flag_after_saving(
-    client: TestClient, world: World, child_id: uuid.UUID
+    client: TestClient, world: World, child_id: uuid.UUID, today: date
 ) -> None:
     sign_in(client, "hv1")
     token = csrf(client.get(f"/children/{child_id}/screenings/new").text)
@@ -167,7 +166,7 @@ def test_saving_scores_on_the_server_and_shows_the_self_harm_flag_after_saving(
         data={
             "csrf_token": token,
             "respondent": "mother",
-            "administered_on": copenhagen_today().isoformat(),
+            "administered_on": today.isoformat(),
             **_answers(SELF_HARM_POSITIONS),
         },
         follow_redirects=False,

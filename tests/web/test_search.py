@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 
 from domain.rules.cpr import fictional_cpr
-from domain.rules.visit_state import copenhagen_today
 from tests.factories import World, bearer, token
 from tests.web.test_sign_in import sign_in
 
@@ -19,17 +18,17 @@ _serials = itertools.count(1)
 
 
 def _family(
-    client: TestClient, *, child: str | None, mother: str, area: str = "ringparken", username: str = "hv1"
+    client: TestClient, *, child: str | None, mother: str, area: str = "ringparken", username: str = "hv1", today: date
 ) -> tuple[uuid.UUID, str, str]:
     """A family registered through the API; answers the child's id, the child's CPR and the mother's CPR."""
-    born = copenhagen_today() - timedelta(days=200)
+    born = today - timedelta(days=200)
     serial = next(_serials)
     child_cpr = fictional_cpr(born, serial, female=False)
     mother_cpr = fictional_cpr(date(1994, 3, 1), serial, female=True)
     children = (
         [{"name": child, "birth_date": born.isoformat(), "cpr": child_cpr}]
         if child
-        else [{"due_date": (copenhagen_today() + timedelta(days=50)).isoformat()}]
+        else [{"due_date": (today + timedelta(days=50)).isoformat()}]
     )
     response = client.post(
         "/api/v1/families",
@@ -46,9 +45,9 @@ def _family(
     return uuid.UUID(response.json()["children"][0]["id"]), child_cpr, mother_cpr
 
 
-def test_a_name_finds_the_child_with_a_link_and_the_cpr_masked(client: TestClient, world: World) -> None:
-    child_id, child_cpr, _ = _family(client, child="Aya Nielsen", mother="Sara Nielsen")
-    _family(client, child="Bo Jensen", mother="Lise Jensen")
+def test_a_name_finds_the_child_with_a_link_and_the_cpr_masked(client: TestClient, world: World, today: date) -> None:
+    child_id, child_cpr, _ = _family(client, child="Aya Nielsen", mother="Sara Nielsen", today=today)
+    _family(client, child="Bo Jensen", mother="Lise Jensen", today=today)
     sign_in(client, "hv1")
 
     page = client.get("/search", params={"q": "nielsen"})
@@ -62,8 +61,8 @@ def test_a_name_finds_the_child_with_a_link_and_the_cpr_masked(client: TestClien
     assert "1 barn fundet." in page.text
 
 
-def test_a_parents_cpr_with_or_without_the_dash_finds_the_child(client: TestClient, world: World) -> None:
-    child_id, _, mother_cpr = _family(client, child=None, mother="Mona Hansen")
+def test_a_parents_cpr_with_or_without_the_dash_finds_the_child(client: TestClient, world: World, today: date) -> None:
+    child_id, _, mother_cpr = _family(client, child=None, mother="Mona Hansen", today=today)
     sign_in(client, "hv1")
 
     for typed in (mother_cpr, f"{mother_cpr[:6]}-{mother_cpr[6:]}"):
@@ -72,9 +71,9 @@ def test_a_parents_cpr_with_or_without_the_dash_finds_the_child(client: TestClie
         assert "Mona Hansen" in page.text
 
 
-def test_an_area_lists_only_the_children_of_that_area(client: TestClient, world: World) -> None:
-    ring, _, _ = _family(client, child="Ida Ring", mother="Mor Ring", area="ringparken")
-    motala, _, _ = _family(client, child="Ida Motala", mother="Mor Motala", area="motalavej")
+def test_an_area_lists_only_the_children_of_that_area(client: TestClient, world: World, today: date) -> None:
+    ring, _, _ = _family(client, child="Ida Ring", mother="Mor Ring", area="ringparken", today=today)
+    motala, _, _ = _family(client, child="Ida Motala", mother="Mor Motala", area="motalavej", today=today)
     sign_in(client, "hv1")
 
     page = client.get("/search", params={"area": "Motalavej"})
@@ -82,8 +81,8 @@ def test_an_area_lists_only_the_children_of_that_area(client: TestClient, world:
     assert str(motala) in page.text and str(ring) not in page.text
 
 
-def test_search_finds_nothing_the_user_may_not_see(client: TestClient, world: World) -> None:
-    _family(client, child="Hemmelig Hansen", mother="Mor Hansen", area="ringparken", username="hv1")
+def test_search_finds_nothing_the_user_may_not_see(client: TestClient, world: World, today: date) -> None:
+    _family(client, child="Hemmelig Hansen", mother="Mor Hansen", area="ringparken", username="hv1", today=today)
     sign_in(client, "hv2")
 
     page = client.get("/search", params={"q": "Hemmelig"})
@@ -92,8 +91,8 @@ def test_search_finds_nothing_the_user_may_not_see(client: TestClient, world: Wo
     assert "Ingen børn fundet blandt dem, du har adgang til." in page.text
 
 
-def test_live_search_answers_only_the_results_block(client: TestClient, world: World) -> None:
-    child_id, _, _ = _family(client, child="Live Larsen", mother="Mor Larsen")
+def test_live_search_answers_only_the_results_block(client: TestClient, world: World, today: date) -> None:
+    child_id, _, _ = _family(client, child="Live Larsen", mother="Mor Larsen", today=today)
     sign_in(client, "hv1")
     form = client.get("/search").text
     assert 'hx-trigger="keyup changed delay:300ms' in form and 'hx-target="#search-results"' in form

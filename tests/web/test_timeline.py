@@ -6,12 +6,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
+from domain.clock import copenhagen_today
 from web.timeline import (
     TimelineVisit,
     add_months,
     build_timeline,
     by_urgency,
-    copenhagen_today,
     danish_date,
     looks_like_cpr,
     mask_cpr,

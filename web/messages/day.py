@@ -73,6 +73,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "day.title": {"da": "Min dag", "en": "My day"},
     "day.title_week": {"da": "Min uge", "en": "My week"},
     "day.week_number": {"da": "Uge", "en": "Week"},
+    "day.until_next_working_day": {
+        "da": "{today} og næste arbejdsdag, {next}",
+        "en": "{today} and the next working day, {next}",
+    },
     "day.view": {"da": "Vis", "en": "Show"},
     "day.view.today": {"da": "I dag", "en": "Today"},
     "day.view.week": {"da": "Denne uge", "en": "This week"},

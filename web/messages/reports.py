@@ -405,6 +405,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose a figure in the tables to see the children it counts.",
     },
     "reports.coverage.by_area": {"da": "Pr. boligområde", "en": "By housing area"},
+    "reports.coverage.no_bars_empty": {
+        "da": "Ingen søjler: der er ingen børn i de valgte områder og årgange. Vælg en anden årgang.",
+        "en": "No bars: there are no children in the chosen areas and birth years. Choose another birth year.",
+    },
+    "reports.coverage.no_bars_hidden": {
+        "da": "Ingen søjler: hvert områdes andel bygger på tal under 5 og er skjult, så ingen enkelte børn kan "
+        "genkendes. Vælg flere årgange eller områder.",
+        "en": "No bars: every area's share rests on counts below 5 and is hidden, so no single child can be "
+        "recognised. Choose more birth years or areas.",
+    },
     "reports.coverage.by_year": {"da": "Pr. fødselsår", "en": "By birth year"},
     "reports.coverage.area": {"da": "Boligområde", "en": "Housing area"},
     "reports.coverage.year": {"da": "Fødselsår", "en": "Birth year"},

@@ -10,6 +10,7 @@ from typing import Any, cast
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from domain.clock import copenhagen_today
 from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import render
@@ -21,7 +22,6 @@ from web.timeline import (
     build_timeline,
     child_dates,
     child_label,
-    copenhagen_today,
     danish_date,
     date_range,
     kind_label,

@@ -4,18 +4,17 @@ saved at once (htmx) or with a plain "Gem" button per session."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from domain.clock import copenhagen_now
+from domain.clock import copenhagen_today as today_in_copenhagen
 from web.client import ApiError
 from web.i18n import translate
 from web.rendering import is_htmx, render, see_other
 from web.session import CsrfChecked, CurrentUser, SignedInApi
-from web.timeline import COPENHAGEN
-from web.timeline import copenhagen_today as today_in_copenhagen
 
 router = APIRouter()
 
@@ -103,7 +102,7 @@ async def mark_attendance(
         return render(
             request,
             "forms/group.html",
-            {"result": result, "error": error, "saved_at": datetime.now(COPENHAGEN).strftime("%H.%M.%S")},
+            {"result": result, "error": error, "saved_at": copenhagen_now().strftime("%H.%M.%S")},
             block="attendance_status",
         )
     if error is None:

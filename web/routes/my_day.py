@@ -12,6 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from domain.clock import copenhagen_today
+from domain.rules.workdays import next_working_day
 from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import is_htmx, render, see_other
@@ -23,7 +25,6 @@ from web.timeline import (
     child_dates,
     child_label,
     closes_soon,
-    copenhagen_today,
     danish_date,
     date_range,
     kind_label,
@@ -177,7 +178,9 @@ class Period:
     @classmethod
     def of(cls, today: date, *, week: bool) -> Period:
         if not week:
-            return cls(week=False, first=today, last=today)
+            # On a weekend or a holiday the day runs to the next working day: Monday's visits are what a
+            # health visitor looks at on Sunday, and a weekend visit (where a package allows one) stays shown.
+            return cls(week=False, first=today, last=next_working_day(today))
         monday = today - timedelta(days=today.weekday())
         return cls(week=True, first=monday, last=monday + timedelta(days=6))
 
@@ -271,9 +274,7 @@ async def _page(
         "me": me,
         "period": period,
         "today": today,
-        "heading_date": weekday_date(today)
-        if not period.week
-        else f"{translate('day.week_number')} {today.isocalendar().week}: {date_range(period.first, period.last)}",
+        "heading_date": _heading_date(period, today),
         "period_rows": period_rows,
         "work_rows": work_rows,
         "work_more": more_overdue or more_closing,
@@ -285,6 +286,14 @@ async def _page(
     if calendar is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _heading_date(period: Period, today: date) -> str:
+    if period.week:
+        return f"{translate('day.week_number')} {today.isocalendar().week}: {date_range(period.first, period.last)}"
+    if period.last != today:
+        return translate("day.until_next_working_day").format(today=weekday_date(today), next=weekday_date(period.last))
+    return weekday_date(today)
 
 
 @router.get("/my-day")

@@ -19,12 +19,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from domain.clock import COPENHAGEN, copenhagen_today
+from domain.rules.kpi import last_complete_birth_year
+from domain.rules.offsets import parse_offset
 from web.charts import Bar, Series, bar_chart, danish_number, line_chart, nice_maximum
 from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import render
 from web.session import CurrentUser, SignedInApi
-from web.timeline import COPENHAGEN, copenhagen_today
 
 router = APIRouter()
 
@@ -429,6 +431,20 @@ def _coverage_headline(report: JSON) -> dict[str, str]:
     }
 
 
+async def _complete_cohort(api: Api, package_code: str) -> int:
+    """The default cohort: the latest birth year whose windows for every visit of the package have closed,
+    so the figures (the package's total too) are final, and the year holds children on 1 January as on
+    31 December."""
+    package = await api.get(f"/packages/{package_code}")
+    closes = [
+        parse_offset(visit["window"][1])
+        for version in package.get("versions", [])
+        for visit in version.get("visits") or []
+        if visit.get("window")
+    ]
+    return last_complete_birth_year(copenhagen_today(), closes)
+
+
 @router.get("/reports/coverage")
 async def coverage_page(
     request: Request,
@@ -445,6 +461,7 @@ async def coverage_page(
     check_report_role(me)
     if not request.query_params:
         measure, package_code, visit_kind = (DEFAULT_COVERAGE[k] for k in ("measure", "package_code", "visit_kind"))
+        birth_year = str(await _complete_cohort(api, package_code))
     measure = measure or "visit"
     areas = [a for a in (area or []) if a]
     years = split_numbers(birth_year)
@@ -613,10 +630,18 @@ def _coverage_view(report: JSON, names: dict[str, str], kind_labels: dict[str, s
         "by_year": by_year,
         "package_rows": package_rows,
         "chart": chart,
+        "no_bars": _why_no_bars(report) if not any(bar.value is not None for bar in bars) else "",
         "facts": facts,
         "drill": drill_allowed,
         "csv": csv_href("coverage", params),
     }
+
+
+def _why_no_bars(report: JSON) -> str:
+    """Say in words why the chart has no bars, rather than show an empty frame."""
+    if all(row.get("denominator") == 0 for row in report["by_area"]):  # a hidden count is None, not 0
+        return translate("reports.coverage.no_bars_empty")
+    return translate("reports.coverage.no_bars_hidden")
 
 
 @router.get("/reports/coverage/visit-kinds")

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from domain.clock import copenhagen_today as today_in_copenhagen
 from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import is_htmx, render, see_other
 from web.session import CsrfChecked, CurrentUser, SignedInApi
-from web.timeline import copenhagen_today as today_in_copenhagen
 
 router = APIRouter()
 

@@ -9,7 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from domain.store.tables import IdempotencyRecord, utcnow
+from domain.clock import utc_now
+from domain.store.tables import IdempotencyRecord
 
 KEEP_FOR = timedelta(hours=24)
 
@@ -17,7 +18,7 @@ KEEP_FOR = timedelta(hours=24)
 def find(session: Session, principal: str, key: str) -> IdempotencyRecord | None:
     statement = select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
     record = session.exec(statement).first()
-    if record is not None and _aware(record.created_at) < utcnow() - KEEP_FOR:
+    if record is not None and _aware(record.created_at) < utc_now() - KEEP_FOR:
         session.delete(record)
         session.flush()
         return None
@@ -25,7 +26,7 @@ def find(session: Session, principal: str, key: str) -> IdempotencyRecord | None
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    return moment if moment.tzinfo else moment.replace(tzinfo=utc_now().tzinfo)
 
 
 def claim(session: Session, *, principal: str, key: str, method: str, path: str, body_hash: str) -> bool:
@@ -56,4 +57,4 @@ def release(session: Session, *, principal: str, key: str) -> None:
 
 
 def purge_expired(session: Session) -> None:
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - KEEP_FOR))  # type: ignore[arg-type]
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utc_now() - KEEP_FOR))  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from domain.rules.cpr import fictional_cpr
 from domain.services import families, schedules
 from domain.services.families import ChildData, FamilyData, MemberData, UpsertItem, UpsertOutcome
 from domain.store.database import Database
-from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team, Visit, utcnow
+from domain.store.tables import Child, Family, FamilyMember, HousingArea, RiskFactor, Team, Visit
 from tests.databases import TemplateDatabases
 
 TODAY = date(2027, 3, 1)
@@ -184,7 +184,7 @@ def test_a_family_sent_twice_in_one_batch_gets_the_later_data(database: Database
         assert [f.address for f in session.exec(select(Family))] == ["Vej 2"]
 
 
-def test_a_constraint_failing_on_write_falls_back_to_the_item_by_item_path(database: Database) -> None:
+def test_a_constraint_failing_on_write_falls_back_to_the_item_by_item_path(database: Database, now: datetime) -> None:
     """Another writer stores the same family between our read and our write (possible on PostgreSQL;
     here its insert runs on our connection just before the write savepoint)."""
     other_writer_done = False
@@ -193,7 +193,6 @@ def test_a_constraint_failing_on_write_falls_back_to_the_item_by_item_path(datab
         nonlocal other_writer_done
         if statement.startswith("SAVEPOINT") and not other_writer_done:
             other_writer_done = True
-            now = utcnow()
             row = {"id": uuid.uuid4(), "source_system": "esdh", "external_id": "RACE", "address": "Their address"}
             connection.execute(insert(Family).values(**row, created_at=now, updated_at=now))
 

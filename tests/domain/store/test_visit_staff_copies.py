@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.rules.visit_state import VisitStatus, copenhagen_today
+from domain.rules.visit_state import VisitStatus
 from domain.rules.workdays import DEFAULT_CALENDAR
 from domain.services import schedules, visits
 from domain.store.database import Database
@@ -41,11 +41,10 @@ def _working_day_in(first: date, last: date) -> date:
     return day
 
 
-def test_copies_follow_every_change_of_a_visit(database: Database, world: World) -> None:
-    today = copenhagen_today()
+def test_copies_follow_every_change_of_a_visit(database: Database, world: World, today: date) -> None:
     hv1, hv2, ft1 = world.staff_id("hv1"), world.staff_id("hv2"), world.staff_id("ft1")
     with database.session(write=True) as session:
-        _, child = make_family(session, birth_date=today - timedelta(days=200), health_visitor=hv1)
+        _, child = make_family(session, today=today, birth_date=today - timedelta(days=200), health_visitor=hv1)
         enrolled = schedules.enroll(
             session,
             child_id=child.id,
