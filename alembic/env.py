@@ -34,7 +34,10 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     connectable = engine_from_config(
-        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+        hide_parameters=True,  # a failing data migration must not log the personal data it was moving
     )
     with connectable.connect() as connection:
         _run(connection)

@@ -72,6 +72,16 @@ class AuditTrail:
         for person_id in dict.fromkeys(person_ids):
             self.record(action, person_id=person_id, details=details)
 
+    def record_search(self, person_ids: list[uuid.UUID], *, details: dict[str, Any] | None = None) -> None:
+        """A search or list answer: one event per person it showed, and one without a person when it showed
+        nobody, so every search is on record, hits or not (criteria masked by the caller: no CPR in full)."""
+        shown = list(dict.fromkeys(person_ids))
+        details = {**(details or {}), "hits": len(shown)}
+        if not shown:
+            self.record("search", details=details)
+        for person_id in shown:
+            self.record("search", person_id=person_id, details=details)
+
     def write(self, session: Session) -> None:
         if self.events:
             # Driver executemany: a bulk upsert or a list answer records up to 1,000 events at once.
@@ -80,5 +90,7 @@ class AuditTrail:
             self.events = []
 
     def mark_failed(self, outcome: str) -> None:
+        """The request failed: its events did not happen as recorded (an event already marked refused stays so)."""
         for event in self.events:
-            event["outcome"] = outcome
+            if event["outcome"] == "ok":
+                event["outcome"] = outcome

@@ -15,7 +15,16 @@ from domain.services import sign_in
 from domain.services.actors import Actor
 from domain.settings import Settings
 
-__all__ = ["NotAuthenticated", "TokenVerifiers", "actor_from_feed_token", "actor_from_token", "build_verifiers"]
+__all__ = [
+    "NotAuthenticated",
+    "TokenVerifiers",
+    "actor_from_feed_token",
+    "actor_from_token",
+    "build_verifiers",
+    "token_id",
+]
+
+MAX_TOKEN_ID_CHARS = 64  # the width of revoked_token.jti; ours are 32 hex digits
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ def build_verifiers(settings: Settings) -> TokenVerifiers:
     )
 
 
+def token_id(claims: dict[str, Any]) -> str | None:
+    """The `jti` of one of our own tokens (every token we issue has one: revocation is by it); None if absent."""
+    jti = claims.get("jti")
+    return jti if isinstance(jti, str) and 0 < len(jti) <= MAX_TOKEN_ID_CHARS else None
+
+
 def _external_roles(verifiers: TokenVerifiers, claims: dict[str, Any]) -> frozenset[str]:
     raw = claims.get(verifiers.external_role_claim) or []
     values = raw.split() if isinstance(raw, str) else [str(v) for v in raw] if isinstance(raw, list) else []
@@ -83,8 +98,12 @@ def actor_from_token(session: Session, verifiers: TokenVerifiers, token: str) ->
         if actor is None:
             raise NotAuthenticated("The identity provider's user is not known here") from None
         return actor
+    jti = token_id(claims)
+    if jti is None:
+        raise NotAuthenticated("token has no id")
     scopes = frozenset(str(claims.get("scope") or "").split())
-    actor = sign_in.actor_by_subject(session, str(claims["sub"]), scopes)
+    # One statement: the caller, and whether this token was revoked (signed out).
+    actor = sign_in.actor_by_subject(session, str(claims["sub"]), scopes, jti=jti)
     if actor is None:
         raise NotAuthenticated("The account is unknown or no longer active")
     return actor

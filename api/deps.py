@@ -16,14 +16,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit import AuditTrail
 from api.authentication import NotAuthenticated, actor_from_feed_token, actor_from_token
+from api.idempotency import REPLAY_DETAILS, REPLAY_SCOPE_KEY, StoredAnswer
 from api.policy import AccessRule, rule_for
 from domain.clock import copenhagen_today
 from domain.errors import DomainError, Forbidden
 from domain.services import groups
-from domain.services.actors import Actor, Role
+from domain.services.actors import Actor
 from domain.store.database import Database
 from domain.store.repositories import access
-from domain.store.tables import Consent, Enrollment, Referral, Visit
+from domain.store.tables import Consent, Enrollment, Referral, SharingRequest, Visit
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer_scheme = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token")
@@ -64,6 +65,9 @@ def _finish(uow: UnitOfWork) -> None:
 def _fail(uow: UnitOfWork, exc: Exception) -> None:
     """The handler raised: undo its changes and record the attempt as refused or failed."""
     session, trail = uow.session, uow.audit
+    if isinstance(exc, StoredAnswer):  # a repeat the access rule allowed: its reads are on record as done
+        _finish(uow)
+        return
     if uow.commit_on_domain_error and isinstance(exc, DomainError):
         trail.mark_failed("refused")
         trail.write(session)
@@ -129,6 +133,7 @@ _OWNER_TABLES: dict[str, type] = {
     "enrollment_id": Enrollment,
     "referral_id": Referral,
     "consent_id": Consent,
+    "sharing_request_id": SharingRequest,
 }
 
 
@@ -169,10 +174,19 @@ async def authorize(
     rule = rule_for(request.method, getattr(route, "path", ""))
     if rule is None:
         raise Forbidden("This operation has no access rule")
+    stored: StoredAnswer | None = request.scope.get(REPLAY_SCOPE_KEY)
     if rule.public:
+        if stored is not None:
+            raise stored
         return None
     # The checks query the database: one hop to the thread pool for all of them.
-    return await run_in_threadpool(_check_access, request, uow, rule, credentials)
+    actor = await run_in_threadpool(_check_access, request, uow, rule, credentials)
+    if stored is not None:
+        # A repeated POST (Idempotency-Key): the rule passed again; the stored answer goes out instead of the
+        # handler running twice, once the persons it shows are checked and their reads recorded.
+        await run_in_threadpool(_check_replay, request, uow, actor, stored)
+        raise stored
+    return actor
 
 
 def _check_access(
@@ -191,13 +205,16 @@ def _check_access(
     person_id = person[1] if person else None
     if not _allowed(rule, actor):
         who = "client scope" if actor.is_client else "role"
-        raise _refuse(uow, person_id, f"Your {who} does not allow this operation")
+        detail = rule.refusal if rule.refusal and actor.is_staff else f"Your {who} does not allow this operation"
+        raise _refuse(uow, person_id, detail)
     if rule.self_only and actor.is_staff and str(path_params.get("staff_id")) != str(actor.id):
         raise _refuse(uow, None, "Staff may only use their own calendar")
     if person is not None:
         kind, pid = person
         today = copenhagen_today()
-        visible = (
+        # A role the rule lets in without a relation (e.g. an admin recording a legal basis) skips only this.
+        exempt = actor.is_staff and actor.has_role(*rule.without_relation)
+        visible = exempt or (
             access.can_see_child(uow.session, actor, pid, today=today)
             if kind == "child"
             else access.can_see_family(uow.session, actor, pid, today=today)
@@ -207,9 +224,7 @@ def _check_access(
         if (
             rule.health_data
             and kind == "child"
-            and actor.is_staff
-            and not actor.has_role(Role.HEALTH_VISITOR)
-            and not access.health_data_shared(uow.session, pid, today=today)
+            and pid not in access.health_data_covered(uow.session, actor, [pid], today=today)
         ):
             raise _refuse(uow, pid, "No recorded consent or legal basis lets you see this child's health data")
     if rule.person_level and "course_id" in path_params and actor.is_staff:
@@ -224,10 +239,31 @@ def _check_access(
             except Forbidden as refused:
                 raise _refuse(uow, None, refused.detail, course_id=str(course_id)) from None
     if rule.person_level:
-        action = "read" if request.method in SAFE_METHODS else "write"
-        if person_id is not None:
-            uow.audit.record(action, person_id=person_id)
+        replay: StoredAnswer | None = request.scope.get(REPLAY_SCOPE_KEY)
+        action = "read" if request.method in SAFE_METHODS or replay is not None else "write"
+        if person_id is not None and (replay is None or replay.shows_data):
+            uow.audit.record(action, person_id=person_id, details=dict(REPLAY_DETAILS) if replay is not None else None)
     return actor
+
+
+def _check_replay(request: Request, uow: UnitOfWork, actor: Actor, stored: StoredAnswer) -> None:
+    """The persons a stored answer shows beyond the one in the path (a created family or child, a bulk
+    upsert's families, a course's new participant): the caller must still see each; each look is a read."""
+    route_path = getattr(request.scope.get("route"), "path", "")
+    persons = stored.persons(route_path)
+    if not persons:
+        return
+    today = copenhagen_today()
+    for kind, person_id in persons:
+        visible = (
+            access.can_see_child(uow.session, actor, person_id, today=today)
+            if kind == "child"
+            else access.can_see_family(uow.session, actor, person_id, today=today)
+        )
+        if not visible:
+            raise _refuse(uow, person_id, "This person is not on your caseload or assigned to you")
+    for _, person_id in persons:
+        uow.audit.record("read", person_id=person_id, details=dict(REPLAY_DETAILS))
 
 
 Authorized = Annotated[Actor | None, Depends(authorize)]

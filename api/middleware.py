@@ -29,9 +29,21 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
+NO_STORE: tuple[bytes, bytes] = (b"cache-control", b"no-store")
+# What may be cached: files that are the same for everyone and hold no personal data. Everything else (every API
+# answer, every page, every redirect and error) is `no-store`, so no browser or proxy keeps a copy.
+_CACHEABLE_PREFIXES = ("/static/", "/api/v1/static/")
+_CACHEABLE_PATHS = frozenset({"/api/v1/openapi.json"})
+
+
+def may_be_cached(path: str) -> bool:
+    return path in _CACHEABLE_PATHS or path.startswith(_CACHEABLE_PREFIXES)
+
+
 class RequestContextMiddleware:
     """Gives each request an id (a caller's well-formed X-Request-ID is kept), echoes it, logs one
-    access line, and adds the security headers."""
+    access line, and adds the security headers and, to anything that may carry personal data,
+    `Cache-Control: no-store` (replacing what a route set)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,6 +58,7 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = [500]
+        no_store = not may_be_cached(scope.get("path", ""))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -54,6 +67,9 @@ class RequestContextMiddleware:
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if no_store:
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append(NO_STORE)
                 message["headers"] = headers
             await send(message)
 

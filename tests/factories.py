@@ -168,3 +168,159 @@ def client_token(client: TestClient, client_id: str = "case-system", scope: str 
 
 def bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
+
+
+SELF_HARM_EPDS = [0] * 10  # item 10's first printed answer scores 3: thoughts of self-harm
+ADBB_ABOVE_CUTOFF = [1, 1, 1, 1, 1, 0, 0, 0]  # total 5
+
+
+@dataclass
+class HealthStory:
+    """A family whose child carries health data in every field that can hold it, with a sibling only
+    the health-visiting side sees (see `health_story`)."""
+
+    family_id: uuid.UUID
+    child_id: uuid.UUID
+    sibling_id: uuid.UUID
+    mother_id: uuid.UUID
+    mother_cpr: str
+    father_cpr: str
+    sibling_cpr: str
+    urgent_visit_ids: list[uuid.UUID]
+    referral_id: uuid.UUID
+    consent: bool
+
+
+def health_story(world: World, today: date, *, consent: bool, urgent_visits: int = 1) -> HealthStory:
+    """A 200-day-old on hv1's caseload in Ringparken (designated), in Minding the Baby with ft1, referred
+    to cw1 ("Positiv depressionsscreening hos mor"), in ped1's daycare with a transitions enrolment; the
+    family has a social and a health-related risk factor (single_parent, parent_mental_illness), the mother
+    an EPDS with thoughts of self-harm (each of `urgent_visits` screenings creates an urgent contact, the
+    first assigned to ft1 too), the child an ADBB above the cut-off, a level decided by judgement ("Mor har
+    fødselsdepression") and then by the criteria. A sibling of 2½ years, with a risk factor recorded for
+    him only (placed_outside_home), is seen by the health visitor alone. With `consent`, a consent shares
+    the child's health data with social staff."""
+    from domain.services import referrals, schedules, screenings, visits
+    from domain.services.eligibility import eligibility_for_child
+    from domain.store.tables import Consent, RiskFactor
+
+    hv1, ft1 = world.staff_id("hv1"), world.staff_id("ft1")
+    born, sibling_born = today - timedelta(days=200), today - timedelta(days=900)
+    serial = next(_serials)
+    mother_cpr = fictional_cpr(date(1994, 3, 14), serial % 500, female=True)
+    father_cpr = fictional_cpr(date(1991, 9, 2), serial % 500, female=False)
+    child_cpr = fictional_cpr(born, serial % 500, female=True)
+    sibling_cpr = fictional_cpr(sibling_born, serial % 500, female=False)
+    with world.database.session(write=True) as session:
+        family = families.create_family(
+            session,
+            data=families.FamilyData(
+                source_system="tests",
+                external_id=f"F-{uuid.uuid4().hex[:10]}",
+                area="ringparken",
+                risk_factors=("single_parent", "parent_mental_illness"),
+                members=(
+                    families.MemberData(role="mother", name="Nora Holm", cpr=mother_cpr),
+                    families.MemberData(role="father", name="Jonas Holm", cpr=father_cpr),
+                ),
+                children=(
+                    families.ChildData(name="Alma Holm", external_id="C-1", birth_date=born, cpr=child_cpr),
+                    families.ChildData(
+                        name="Storebror Holm", external_id="C-2", birth_date=sibling_born, cpr=sibling_cpr
+                    ),
+                ),
+            ),
+            today=today,
+            recorded_by="tests",
+        )
+        children = {c.external_id: c for c in session.exec(select(Child).where(Child.family_id == family.id))}
+        child, sibling = children["C-1"], children["C-2"]
+        mother = next(m for m in families.family_details(session, [family])[0].members if m.role == "mother")
+        session.add(RiskFactor(family_id=family.id, child_id=sibling.id, code="placed_outside_home", recorded_on=today))
+        session.add(CaseloadAssignment(family_id=family.id, staff_id=hv1, role="health_visitor", starts_on=today))
+        ped = session.get(Staff, world.staff_id("ped1"))
+        assert ped is not None
+        child.daycare_id = ped.daycare_id
+        child.daycare_start = today + timedelta(days=30)
+        session.add(child)
+        session.flush()
+        schedules.enroll(
+            session,
+            child_id=child.id,
+            package_code="minding_the_baby",
+            start_date=today - timedelta(days=100),
+            dry_run=False,
+            staff_ids={"family_therapist": ft1},
+        )
+        schedules.enroll(session, child_id=child.id, package_code="transitions", start_date=today, dry_run=False)
+        referral = referrals.create_referral(
+            session,
+            child_id=child.id,
+            target="social_services",
+            reason="Positiv depressionsscreening hos mor",
+            sent_on=today,
+            referred_by=hv1,
+            assigned_staff_id=world.staff_id("cw1"),
+        )
+        urgent: list[uuid.UUID] = []
+        for _ in range(urgent_visits):
+            recorded = screenings.record_screening(
+                session,
+                child_id=child.id,
+                instrument="EPDS",
+                respondent="mother",
+                items=SELF_HARM_EPDS,
+                administered_on=today,
+                administered_by=hv1,
+                visit_id=None,
+                today=today,
+            )
+            assert recorded.urgent_visit is not None
+            urgent.append(recorded.urgent_visit.id)
+        visits.reschedule_visit(session, visit_id=urgent[0], target_date=None, reason=None, staff_ids=[hv1, ft1])
+        screenings.record_screening(
+            session,
+            child_id=child.id,
+            instrument="ADBB",
+            respondent="child",
+            items=ADBB_ABOVE_CUTOFF,
+            administered_on=today,
+            administered_by=hv1,
+            visit_id=None,
+            today=today,
+        )
+        levels.decide_level(
+            session,
+            child_id=child.id,
+            level=3,
+            basis="professional_judgement",
+            reason="Mor har fødselsdepression",
+            effective_on=today - timedelta(days=10),
+            decided_by=hv1,
+        )
+        suggested = eligibility_for_child(session, child_id=child.id, today=today).suggestion.suggested_level
+        levels.decide_level_for_child(
+            session,
+            child_id=child.id,
+            level=int(suggested),
+            basis="criteria",
+            reason="",
+            effective_on=today,
+            decided_by=hv1,
+            today=today,
+        )
+        if consent:
+            session.add(Consent(child_id=child.id, kind="consent", scope="health_data_to_social", given_on=today))
+        session.commit()
+        return HealthStory(
+            family_id=family.id,
+            child_id=child.id,
+            sibling_id=sibling.id,
+            mother_id=mother.id,
+            mother_cpr=mother_cpr,
+            father_cpr=father_cpr,
+            sibling_cpr=sibling_cpr,
+            urgent_visit_ids=urgent,
+            referral_id=referral.id,
+            consent=consent,
+        )

@@ -106,6 +106,10 @@ class Api:
         response = await self._call("GET", path)
         return response.json(), response.headers.get("etag", "")
 
+    async def revoke(self, token: str) -> None:
+        """Revoke `token` (RFC 7009), authenticated as the token's own holder: signing out."""
+        await self._call("POST", "/auth/revoke", data={"token": token, "token_type_hint": "access_token"})
+
     async def sign_in(self, username: str, password: str) -> JSON:
         response = await self._call(
             "POST", "/auth/token", data={"grant_type": "password", "username": username, "password": password}

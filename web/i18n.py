@@ -7,14 +7,14 @@ from typing import Final
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from web.messages import common, day, forms, reports
+from web.messages import common, day, forms, reports, sharing
 
 DEFAULT_LANGUAGE: Final = "da"
 
 
 def _load() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for module in (common, day, forms, reports):
+    for module in (common, day, forms, reports, sharing):
         duplicate = merged.keys() & module.MESSAGES.keys()
         if duplicate:
             raise RuntimeError(f"message keys defined twice: {sorted(duplicate)}")

@@ -1,19 +1,25 @@
-"""OAuth2 token endpoint (password grant for staff, client_credentials for integrations) and `me`."""
+"""OAuth2 token endpoint (password grant for staff, client_credentials for integrations), token revocation
+(RFC 7009) and `me`."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
+from starlette.responses import Response
 
+from api.authentication import actor_from_token, token_id
 from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
+from api.tokens import TokenError
 from domain.clock import utc_now
 from domain.errors import NotAuthenticated, ValidationFailed
 from domain.services import sign_in
+from domain.services.actors import Actor
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -88,6 +94,67 @@ def issue_token(
         expires_in=issued.expires_in,
         scope=" ".join(sorted(actor.scopes)),
     )
+
+
+@router.post(
+    "/revoke",
+    response_class=Response,
+    summary="Revoke a token (sign out)",
+    responses={
+        200: {"description": "Revoked; also the answer for a token that is unknown, invalid, expired or not yours"},
+        401: PROBLEM_RESPONSES[401],
+        422: PROBLEM_RESPONSES[422],
+        429: {**PROBLEM_RESPONSES[401], "description": "Too many failed client authentications"},
+    },
+)
+def revoke_token(
+    request: Request,
+    uow: UnitOfWorkDep,
+    token: Annotated[str, Form(min_length=1, max_length=8192, description="The access token to revoke")],
+    token_type_hint: Annotated[
+        str | None, Form(max_length=100, description="`access_token` (the only kind there is); ignored")
+    ] = None,
+    client_id: Annotated[str | None, Form(max_length=100)] = None,
+    client_secret: Annotated[str | None, Form(max_length=1024)] = None,
+) -> Response:
+    """OAuth2 token revocation (RFC 7009). The caller authenticates as for the token endpoint: an integration
+    client with its client credentials (in the form or with HTTP Basic), a staff member with her own valid
+    bearer token. Only the caller's own tokens are revoked; a token that is unknown, invalid, expired or not
+    the caller's is answered 200 like any other and nothing happens. A revoked token is refused (401) at once
+    by every worker. Wrong client credentials answer 401 and count as failed sign-ins."""
+    actor = _revoking_caller(request, uow, client_id, client_secret)
+    uow.audit.actor = actor
+    verifiers = request.app.state.token_verifiers
+    try:
+        claims = verifiers.local.verify(token)
+    except TokenError:
+        return Response(status_code=200)  # RFC 7009 2.2: an invalid token needs no revoking
+    jti = token_id(claims)
+    if jti is None:
+        return Response(status_code=200)
+    if claims["sub"] != f"{actor.kind}:{actor.id}":
+        uow.audit.record("revoke_token", outcome="refused", details={"reason": "the token is not the caller's"})
+        return Response(status_code=200)
+    now = utc_now()
+    sign_in.revoke_token(uow.session, jti=jti, expires_at=datetime.fromtimestamp(claims["exp"], UTC), now=now)
+    uow.audit.record("revoke_token")
+    return Response(status_code=200)
+
+
+def _revoking_caller(request: Request, uow: UnitOfWorkDep, client_id: str | None, client_secret: str | None) -> Actor:
+    basic = _basic_credentials(request)
+    if basic is not None or client_id is not None:
+        uow.commit_on_domain_error = True  # keep the failure counter
+        cid, secret = basic if basic else (client_id, client_secret)
+        if not cid or secret is None:
+            raise NotAuthenticated("client_id and client_secret are required")
+        return sign_in.sign_in_client(
+            uow.session, client_id=cid, secret=secret, requested_scopes=frozenset(), now=utc_now()
+        )
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer " and header[7:].strip():
+        return actor_from_token(uow.session, request.app.state.token_verifiers, header[7:].strip())
+    raise NotAuthenticated("Authenticate with client credentials or with your own bearer token")
 
 
 @router.get("/me", response_model=Me, summary="Who the token belongs to", responses=PROBLEM_RESPONSES)

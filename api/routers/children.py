@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from api import cpr_clash
 from api.concurrency import ETAG_HEADER, require_if_match, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
 from api.presenters import child_out
@@ -31,7 +32,10 @@ def create_child(body: ChildCreate, uow: UnitOfWorkDep, actor: CurrentActor, res
     if not can_see_family(uow.session, actor, body.family_id, today=copenhagen_today()):
         raise Forbidden("The family is not on your caseload")
     data = families.ChildData(**body.model_dump(exclude={"family_id"}))
-    child = families.add_child(uow.session, family_id=body.family_id, data=data)
+    try:
+        child = families.add_child(uow.session, family_id=body.family_id, data=data)
+    except families.CprInUse as clash:
+        raise cpr_clash.refuse(uow, actor, clash) from None
     uow.audit.record("create", person_id=child.id)
     result = child_out(child)
     response.headers["Location"] = f"/api/v1/children/{child.id}"
@@ -68,7 +72,7 @@ def list_children(
     )
     items = [child_out(c) for c in page.items]
     criteria = {"area": area, "name": name, "cpr": mask_cpr(normalised) if normalised else None}
-    uow.audit.record_each("search", [c.id for c in items], details={"criteria": criteria})
+    uow.audit.record_search([c.id for c in items], details={"criteria": criteria})
     return Page[ChildOut](items=items, next_cursor=page.next_cursor)
 
 
@@ -81,11 +85,19 @@ def read_child(child_id: uuid.UUID, uow: UnitOfWorkDep, response: Response) -> C
 
 @router.patch("/children/{child_id}", response_model=ChildOut, responses={200: {"headers": ETAG_HEADER}})
 def change_child(
-    child_id: uuid.UUID, body: ChildPatch, request: Request, uow: UnitOfWorkDep, response: Response
+    child_id: uuid.UUID,
+    body: ChildPatch,
+    request: Request,
+    uow: UnitOfWorkDep,
+    actor: CurrentActor,
+    response: Response,
 ) -> ChildOut:
     """Change a child's data; changed anchor dates re-anchor planned visits. Send `If-Match`."""
     require_if_match(request, child_out(families.get_child(uow.session, child_id)))
-    child = families.update_child(uow.session, child_id=child_id, changes=body.model_dump(exclude_unset=True))
+    try:
+        child = families.update_child(uow.session, child_id=child_id, changes=body.model_dump(exclude_unset=True))
+    except families.CprInUse as clash:
+        raise cpr_clash.refuse(uow, actor, clash) from None
     result = child_out(child)
     with_etag(response, result)
     return result

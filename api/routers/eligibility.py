@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from api.concurrency import ETAG_HEADER, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
+from api.presenters import shown
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.health import (
@@ -22,6 +23,7 @@ from api.schemas.health import (
 )
 from domain.clock import copenhagen_today
 from domain.rules.eligibility import ChildFacts, EligibilitySuggestion, Reason, Suggestion
+from domain.rules.health_data import criteria_resting_on_health_data
 from domain.services import eligibility, levels
 from domain.services.levels import DecisionStep
 
@@ -95,10 +97,19 @@ def decision_out(step: DecisionStep) -> LevelDecisionOut:
 @router.get(
     "/children/{child_id}/eligibility", response_model=EligibilityOut, responses={200: {"headers": ETAG_HEADER}}
 )
-def child_eligibility(child_id: uuid.UUID, uow: UnitOfWorkDep, response: Response) -> EligibilityOut:
-    """The suggested level, packages and referrals for a child, each with the criteria that fired."""
-    found = eligibility.eligibility_for_child(uow.session, child_id=child_id, today=copenhagen_today())
+def child_eligibility(
+    child_id: uuid.UUID, uow: UnitOfWorkDep, actor: CurrentActor, response: Response
+) -> EligibilityOut:
+    """The suggested level, packages and referrals for a child, each with the criteria that fired.
+
+    Without access to the child's health data, the criteria that fired only because of a screening or a
+    health-related risk factor are left out (and so the suggestions resting on them alone), as are those
+    facts; the suggested level stays the one all facts give, and `health_data_withheld` is true."""
+    today = copenhagen_today()
+    found = eligibility.eligibility_for_child(uow.session, child_id=child_id, today=today)
     result = eligibility_out(found.suggestion, found.facts, child_id=child_id, current_level=found.current_level)
+    resting = criteria_resting_on_health_data(found.facts, found.criteria)
+    result = shown(uow.session, actor, result, today=today, health_criteria={child_id: resting})
     with_etag(response, result)
     return result
 
@@ -137,7 +148,7 @@ def decide_level(
         person_id=child_id,
         details={"level_decision_id": str(step.decision.id), "level": step.decision.level, "basis": body.basis},
     )
-    result = decision_out(step)
+    result = shown(uow.session, actor, decision_out(step))
     # No single-decision operation exists: the new decision ends its child's history (oldest first).
     response.headers["Location"] = f"/api/v1/children/{child_id}/level-decisions"
     with_etag(response, result)
@@ -148,10 +159,12 @@ def decide_level(
 def level_history(
     child_id: uuid.UUID,
     uow: UnitOfWorkDep,
+    actor: CurrentActor,
     limit: Limit = 50,
     cursor: Cursor = None,
     updated_since: UpdatedSince = None,
 ) -> Page[LevelDecisionOut]:
     """The child's level decisions, oldest first, each with the direction it stepped (up, down, same)."""
     page = levels.level_history(uow.session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit)
-    return Page[LevelDecisionOut](items=[decision_out(s) for s in page.items], next_cursor=page.next_cursor)
+    answer = Page[LevelDecisionOut](items=[decision_out(s) for s in page.items], next_cursor=page.next_cursor)
+    return shown(uow.session, actor, answer)

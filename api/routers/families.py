@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from pydantic import ValidationError
 
+from api import cpr_clash
 from api.concurrency import ETAG_HEADER, require_if_match, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
-from api.presenters import family_out
+from api.presenters import families_shown, family_out, member_cpr_shown, persons_in
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.families import (
@@ -23,7 +24,9 @@ from api.schemas.families import (
 )
 from domain.clock import copenhagen_today
 from domain.errors import ValidationFailed
+from domain.rules.health_data import is_health_risk_factor
 from domain.services import families
+from domain.services.actors import Actor
 from domain.store.repositories import families as family_repo
 
 router = APIRouter(tags=["families and children"], responses=PROBLEM_RESPONSES)
@@ -57,9 +60,10 @@ def family_data(body: FamilyIn) -> families.FamilyData:
     )
 
 
-def _one(uow: UnitOfWorkDep, family_id: uuid.UUID) -> FamilyOut:
+def _one(uow: UnitOfWorkDep, actor: Actor, family_id: uuid.UUID) -> FamilyOut:
+    """The family as the caller may see it: her children, members, risk factors (`families_shown`)."""
     family = families.get_family(uow.session, family_id)
-    return family_out(families.family_details(uow.session, [family])[0])
+    return families_shown(uow.session, actor, families.family_details(uow.session, [family]))[0]
 
 
 @router.post(
@@ -70,11 +74,15 @@ def _one(uow: UnitOfWorkDep, family_id: uuid.UUID) -> FamilyOut:
 )
 def create_family(body: FamilyIn, uow: UnitOfWorkDep, actor: CurrentActor, response: Response) -> FamilyOut:
     """Register a family with its members (parents), children and risk factors."""
-    family = families.create_family(
-        uow.session, data=family_data(body), today=copenhagen_today(), recorded_by=actor.audit_name
-    )
+    try:
+        family = families.create_family(
+            uow.session, data=family_data(body), today=copenhagen_today(), recorded_by=actor.audit_name
+        )
+    except families.CprInUse as clash:
+        raise cpr_clash.refuse(uow, actor, clash) from None
     uow.audit.record("create", person_id=family.id)
-    result = _one(uow, family.id)
+    # What the caller sent, with the ids given: shown as stored (she may not see the children afterwards).
+    result = family_out(families.family_details(uow.session, [family])[0])
     response.headers["Location"] = f"/api/v1/families/{family.id}"
     with_etag(response, result)
     return result
@@ -100,43 +108,76 @@ def list_families(
         cursor=cursor,
         limit=limit,
     )
-    items = [family_out(d) for d in families.family_details(uow.session, page.items)]
-    uow.audit.record_each("search", [f.id for f in items], details={"area": area, "source_system": source_system})
+    items = families_shown(uow.session, actor, families.family_details(uow.session, page.items))
+    criteria = {"area": area, "source_system": source_system}
+    uow.audit.record_search([f.id for f in items], details=criteria)
+    # And each person shown (children and members), so "who saw this person" finds the list too.
+    uow.audit.record_each("search", persons_in(items), details={**criteria, "hits": len(items)})
     return Page[FamilyOut](items=items, next_cursor=page.next_cursor)
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={200: {"headers": ETAG_HEADER}})
-def read_family(family_id: uuid.UUID, uow: UnitOfWorkDep, response: Response) -> FamilyOut:
-    result = _one(uow, family_id)
+def read_family(family_id: uuid.UUID, uow: UnitOfWorkDep, actor: CurrentActor, response: Response) -> FamilyOut:
+    """The family with the children you may see, its members and risk factors (health-related ones only
+    where health data is disclosed to you); one read event per person shown."""
+    result = _one(uow, actor, family_id)
+    uow.audit.record_each("read", persons_in([result]))
     with_etag(response, result)
     return result
 
 
 @router.patch("/families/{family_id}", response_model=FamilyOut, responses={200: {"headers": ETAG_HEADER}})
 def change_family(
-    family_id: uuid.UUID, body: FamilyPatch, request: Request, uow: UnitOfWorkDep, response: Response
+    family_id: uuid.UUID,
+    body: FamilyPatch,
+    request: Request,
+    uow: UnitOfWorkDep,
+    actor: CurrentActor,
+    response: Response,
 ) -> FamilyOut:
     """Change area, team, address or members. Send `If-Match` with the ETag you read."""
-    require_if_match(request, _one(uow, family_id))
-    families.update_family(uow.session, family_id=family_id, changes=body.model_dump(exclude_unset=True))
-    result = _one(uow, family_id)
+    current = _one(uow, actor, family_id)
+    require_if_match(request, current)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("members") is not None and not member_cpr_shown(actor):
+        changes["members"] = _keeping_cprs(uow, family_id, changes["members"])
+    try:
+        families.update_family(uow.session, family_id=family_id, changes=changes)
+    except families.CprInUse as clash:
+        raise cpr_clash.refuse(uow, actor, clash) from None
+    result = _one(uow, actor, family_id)
     with_etag(response, result)
     return result
+
+
+def _keeping_cprs(uow: UnitOfWorkDep, family_id: uuid.UUID, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Members sent by a caller who is not shown their CPR numbers: one sent without a CPR number keeps
+    the number of the member of the same role and name (she could not send what she was not shown)."""
+    stored = {
+        (m.role, m.name): m.cpr
+        for m in families.family_details(uow.session, [families.get_family(uow.session, family_id)])[0].members
+    }
+    return [m if m.get("cpr") else {**m, "cpr": stored.get((m["role"], m["name"]))} for m in members]
 
 
 @router.put("/families/{family_id}/risk-factors", response_model=FamilyOut)
 def set_risk_factors(
     family_id: uuid.UUID, body: RiskFactorsIn, uow: UnitOfWorkDep, actor: CurrentActor, response: Response
 ) -> FamilyOut:
-    """Replace the family's risk factors (fact codes of the criteria)."""
+    """Replace the family's risk factors (fact codes of the criteria). Health-related ones you are not
+    shown (`health_data_withheld`) are kept: you replace only those you can see."""
+    codes = list(body.risk_factors)
+    if _one(uow, actor, family_id).health_data_withheld:
+        recorded = family_repo.risk_codes_for_children(uow.session, [family_id], set())[family_id]
+        codes += [code for code in recorded if is_health_risk_factor(code) and code not in codes]
     families.set_risk_factors(
         uow.session,
         family_id=family_id,
-        codes=body.risk_factors,
+        codes=codes,
         today=copenhagen_today(),
         recorded_by=actor.audit_name,
     )
-    result = _one(uow, family_id)
+    result = _one(uow, actor, family_id)
     with_etag(response, result)
     return result
 

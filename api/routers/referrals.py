@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from api.concurrency import ETAG_HEADER, require_if_match, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
+from api.presenters import shown
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Cursor, Limit, Page, UpdatedSince
 from api.schemas.referrals import ReferralIn, ReferralOut, ReferralPatch
@@ -39,7 +40,7 @@ def create_referral(
         today=today,
     )
     uow.audit.record("create", person_id=child_id, details={"referral_id": str(referral.id), "target": referral.target})
-    result = ReferralOut.of(referral)
+    result = shown(uow.session, actor, ReferralOut.of(referral), today=today)
     response.headers["Location"] = f"/api/v1/referrals/{referral.id}"
     with_etag(response, result)
     return result
@@ -49,6 +50,7 @@ def create_referral(
 def list_referrals(
     child_id: uuid.UUID,
     uow: UnitOfWorkDep,
+    actor: CurrentActor,
     limit: Limit = 50,
     cursor: Cursor = None,
     updated_since: UpdatedSince = None,
@@ -57,26 +59,34 @@ def list_referrals(
     page = referrals.referrals_of_child(
         uow.session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit
     )
-    return Page[ReferralOut](items=[ReferralOut.of(r) for r in page.items], next_cursor=page.next_cursor)
+    answer = Page[ReferralOut](items=[ReferralOut.of(r) for r in page.items], next_cursor=page.next_cursor)
+    return shown(uow.session, actor, answer)
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, responses={200: {"headers": ETAG_HEADER}})
-def read_referral(referral_id: uuid.UUID, uow: UnitOfWorkDep, response: Response) -> ReferralOut:
+def read_referral(referral_id: uuid.UUID, uow: UnitOfWorkDep, actor: CurrentActor, response: Response) -> ReferralOut:
     """One referral, with the ETag to send as `If-Match` when changing it."""
-    result = ReferralOut.of(referrals.get_referral(uow.session, referral_id))
+    result = shown(uow.session, actor, ReferralOut.of(referrals.get_referral(uow.session, referral_id)))
     with_etag(response, result)
     return result
 
 
 @router.patch("/referrals/{referral_id}", response_model=ReferralOut, responses={200: {"headers": ETAG_HEADER}})
 def change_referral(
-    referral_id: uuid.UUID, body: ReferralPatch, request: Request, uow: UnitOfWorkDep, response: Response
+    referral_id: uuid.UUID,
+    body: ReferralPatch,
+    request: Request,
+    uow: UnitOfWorkDep,
+    actor: CurrentActor,
+    response: Response,
 ) -> ReferralOut:
     """Accept, decline or finish a referral, note why, or reassign it. Send `If-Match`."""
-    require_if_match(request, ReferralOut.of(referrals.get_referral(uow.session, referral_id)))
+    require_if_match(
+        request, shown(uow.session, actor, ReferralOut.of(referrals.get_referral(uow.session, referral_id)))
+    )
     referral = referrals.change_referral(
         uow.session, referral_id=referral_id, changes=body.model_dump(exclude_unset=True)
     )
-    result = ReferralOut.of(referral)
+    result = shown(uow.session, actor, ReferralOut.of(referral))
     with_etag(response, result)
     return result

@@ -192,7 +192,7 @@ def coverage_children(
         "birth_year": birth_year,
         "category": category,
     }
-    uow.audit.record_each("search", [c.child_id for c in items], details=criteria)
+    uow.audit.record_search([c.child_id for c in items], details=criteria)
     return Page[CoverageChildOut](items=items, next_cursor=page.next_cursor)
 
 
@@ -281,7 +281,7 @@ def fidelity_families(
     )
     items = [FamilyFidelityOut.of(f) for f in page.items]
     criteria = {"package_code": package_code, "version": version}
-    uow.audit.record_each("search", [f.child_id for f in items], details=criteria)
+    uow.audit.record_search([f.child_id for f in items], details=criteria)
     return Page[FamilyFidelityOut](items=items, next_cursor=page.next_cursor)
 
 

@@ -10,6 +10,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
+from api import presenters
 from api.concurrency import ETAG_HEADER, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
 from api.problems import PROBLEM_RESPONSES
@@ -90,6 +91,7 @@ def record_screening(
     result = ScreeningRecorded(
         **shown.model_dump(), urgent_visit_id=recorded.urgent_visit.id if recorded.urgent_visit else None
     )
+    result = presenters.shown(uow.session, actor, result)  # refused without access to health data
     # No single-screening operation exists: the new screening heads its child's list (newest first).
     response.headers["Location"] = f"/api/v1/children/{child_id}/screenings"
     with_etag(response, result)
@@ -100,6 +102,7 @@ def record_screening(
 def list_screenings(
     child_id: uuid.UUID,
     uow: UnitOfWorkDep,
+    actor: CurrentActor,
     limit: Limit = 50,
     cursor: Cursor = None,
     updated_since: UpdatedSince = None,
@@ -108,7 +111,8 @@ def list_screenings(
     page = screenings.screenings_of_child(
         uow.session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit
     )
-    return Page[ScreeningOut](items=[screening_out(s) for s in page.items], next_cursor=page.next_cursor)
+    answer = Page[ScreeningOut](items=[screening_out(s) for s in page.items], next_cursor=page.next_cursor)
+    return presenters.shown(uow.session, actor, answer)
 
 
 # The answers as printed on the forms, in printed order (Danish and English). EPDS prints items 3 and 5-10

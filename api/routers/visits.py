@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
+from api import presenters
 from api.concurrency import ETAG_HEADER, require_if_match, with_etag
 from api.deps import CurrentActor, UnitOfWorkDep
 from api.policy import rule_for
@@ -29,6 +30,8 @@ from domain.errors import Forbidden
 from domain.rules.visit_state import VisitStatus
 from domain.services import schedules, visits
 from domain.services.actors import Actor
+from domain.store.repositories import access
+from domain.store.tables import Visit
 
 router = APIRouter(tags=["visits"], responses=PROBLEM_RESPONSES)
 
@@ -36,12 +39,14 @@ router = APIRouter(tags=["visits"], responses=PROBLEM_RESPONSES)
 _SCREENING_RULE = rule_for("POST", "/children/{child_id}/screenings")
 
 
-def _one(uow: UnitOfWorkDep, visit_id: uuid.UUID) -> VisitOut:
-    return VisitOut.of(visits.visit_details(uow.session, visit_id), today=copenhagen_today())
+def _one(uow: UnitOfWorkDep, actor: Actor, visit_id: uuid.UUID) -> VisitOut:
+    """The visit as the caller may see it (health data withheld where not disclosed to her)."""
+    visit = VisitOut.of(visits.visit_details(uow.session, visit_id), today=copenhagen_today())
+    return presenters.shown(uow.session, actor, visit)
 
 
-def _answer(uow: UnitOfWorkDep, visit_id: uuid.UUID, response: Response) -> VisitOut:
-    result = _one(uow, visit_id)
+def _answer(uow: UnitOfWorkDep, actor: Actor, visit_id: uuid.UUID, response: Response) -> VisitOut:
+    result = _one(uow, actor, visit_id)
     with_etag(response, result)
     return result
 
@@ -58,6 +63,7 @@ def _may_record_screenings(actor: Actor) -> bool:
 def child_schedule(
     child_id: uuid.UUID,
     uow: UnitOfWorkDep,
+    actor: CurrentActor,
     limit: Limit = 200,
     cursor: Cursor = None,
     updated_since: UpdatedSince = None,
@@ -67,7 +73,8 @@ def child_schedule(
         uow.session, child_id=child_id, updated_since=updated_since, cursor=cursor, limit=limit
     )
     today = copenhagen_today()
-    return Page[VisitOut](items=[VisitOut.of(d, today=today) for d in page.items], next_cursor=page.next_cursor)
+    items = [VisitOut.of(d, today=today) for d in page.items]
+    return presenters.shown(uow.session, actor, Page[VisitOut](items=items, next_cursor=page.next_cursor), today=today)
 
 
 @router.post(
@@ -93,7 +100,7 @@ def add_visit(
     )
     uow.audit.record("create", person_id=child_id, details={"visit_id": str(visit.id), "kind": visit.kind})
     response.headers["Location"] = f"/api/v1/visits/{visit.id}"
-    return _answer(uow, visit.id, response)
+    return _answer(uow, actor, visit.id, response)
 
 
 @router.get("/visits", response_model=Page[VisitOut])
@@ -131,6 +138,8 @@ def worklist(
     today = copenhagen_today()
     page = visits.visit_worklist(uow.session, actor=actor, criteria=criteria, today=today, cursor=cursor, limit=limit)
     items = [VisitOut.of(d, today=today) for d in page.items]
+    answer = Page[VisitOut](items=items, next_cursor=page.next_cursor)
+    answer = presenters.shown(uow.session, actor, answer, today=today)
     shown = {
         "staff_id": str(staff_id) if staff_id else None,
         "team_id": str(team_id) if team_id else None,
@@ -140,26 +149,31 @@ def worklist(
         "overdue": overdue,
         "area": area,
     }
-    uow.audit.record_each("search", [v.child_id for v in items], details={"criteria": shown})
-    return Page[VisitOut](items=items, next_cursor=page.next_cursor)
+    uow.audit.record_search([v.child_id for v in items], details={"criteria": shown})
+    return answer
 
 
 @router.get("/visits/{visit_id}", response_model=VisitOut, responses={200: {"headers": ETAG_HEADER}})
-def read_visit(visit_id: uuid.UUID, uow: UnitOfWorkDep, response: Response) -> VisitOut:
+def read_visit(visit_id: uuid.UUID, uow: UnitOfWorkDep, actor: CurrentActor, response: Response) -> VisitOut:
     """One visit with its state today and its staff; the ETag is for `If-Match` on PATCH."""
-    return _answer(uow, visit_id, response)
+    return _answer(uow, actor, visit_id, response)
 
 
 @router.patch("/visits/{visit_id}", response_model=VisitOut, responses={200: {"headers": ETAG_HEADER}})
 def change_visit(
-    visit_id: uuid.UUID, body: VisitPatch, request: Request, uow: UnitOfWorkDep, response: Response
+    visit_id: uuid.UUID,
+    body: VisitPatch,
+    request: Request,
+    uow: UnitOfWorkDep,
+    actor: CurrentActor,
+    response: Response,
 ) -> VisitOut:
     """Move a planned visit (outside its window only with a `reason`) and/or assign staff. Send `If-Match`."""
-    require_if_match(request, _one(uow, visit_id))
+    require_if_match(request, _one(uow, actor, visit_id))
     visits.reschedule_visit(
         uow.session, visit_id=visit_id, target_date=body.target_date, reason=body.reason, staff_ids=body.staff_ids
     )
-    return _answer(uow, visit_id, response)
+    return _answer(uow, actor, visit_id, response)
 
 
 @router.post("/visits/{visit_id}/complete", response_model=VisitCompleted, responses={200: {"headers": ETAG_HEADER}})
@@ -175,6 +189,13 @@ def complete_visit(
     if body.screenings and not _may_record_screenings(actor):
         raise Forbidden("Your role or scope does not allow recording screenings")
     today = copenhagen_today()
+    if body.screenings and _SCREENING_RULE is not None and _SCREENING_RULE.health_data:
+        # As POST /children/{id}/screenings: the scored screenings are health data the caller must be shown.
+        child_id = access.child_of(uow.session, Visit, visit_id)
+        if child_id is not None and child_id not in access.health_data_covered(
+            uow.session, actor, [child_id], today=today
+        ):
+            raise Forbidden("Recorded screenings are health data your role or scope may not see")
     performed_by = body.performed_by if body.performed_by is not None else ([actor.id] if actor.is_staff else [])
     done = schedules.complete_visit_with_screenings(
         uow.session,
@@ -196,8 +217,9 @@ def complete_visit(
             person_id=done.visit.visit.child_id,
             details={"screening_id": str(recorded.screening.id), "instrument": recorded.screening.instrument},
         )
+    visit = VisitOut.of(done.visit, today=today)
     result = VisitCompleted(
-        **VisitOut.of(done.visit, today=today).model_dump(),
+        **visit.model_dump(),
         screenings=[
             ScreeningAtVisitOut(
                 id=r.screening.id,
@@ -210,19 +232,23 @@ def complete_visit(
             for r in done.screenings
         ],
     )
-    with_etag(response, VisitOut.of(done.visit, today=today))
-    return result
+    with_etag(response, presenters.shown(uow.session, actor, visit, today=today))
+    return presenters.shown(uow.session, actor, result, today=today)
 
 
 @router.post("/visits/{visit_id}/cancel", response_model=VisitOut, responses={200: {"headers": ETAG_HEADER}})
-def cancel_visit(visit_id: uuid.UUID, body: VisitClose, uow: UnitOfWorkDep, response: Response) -> VisitOut:
+def cancel_visit(
+    visit_id: uuid.UUID, body: VisitClose, uow: UnitOfWorkDep, actor: CurrentActor, response: Response
+) -> VisitOut:
     """Cancel a planned visit, with a reason (reports show why)."""
     visits.close_visit(uow.session, visit_id=visit_id, status=VisitStatus.CANCELLED, reason=body.reason)
-    return _answer(uow, visit_id, response)
+    return _answer(uow, actor, visit_id, response)
 
 
 @router.post("/visits/{visit_id}/missed", response_model=VisitOut, responses={200: {"headers": ETAG_HEADER}})
-def visit_missed(visit_id: uuid.UUID, body: VisitClose, uow: UnitOfWorkDep, response: Response) -> VisitOut:
+def visit_missed(
+    visit_id: uuid.UUID, body: VisitClose, uow: UnitOfWorkDep, actor: CurrentActor, response: Response
+) -> VisitOut:
     """Record that a planned visit did not happen (e.g. nobody home), with a reason."""
     visits.close_visit(uow.session, visit_id=visit_id, status=VisitStatus.MISSED, reason=body.reason)
-    return _answer(uow, visit_id, response)
+    return _answer(uow, actor, visit_id, response)

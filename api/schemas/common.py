@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,23 @@ class Strict(BaseModel):
     """Request bodies refuse unknown fields, so a typo is an error, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+HEALTH_DATA_WITHHELD = (
+    "True when health data in this answer is withheld from you: you are a family therapist, caseworker, "
+    "pedagogue or other staff and no recorded consent or legal basis covers the child today, or your "
+    "client lacks the screenings:read scope. The fields that carry health data (domain/rules/health_data.py) "
+    "are then null (free-text reasons; an urgent visit's status_reason and reschedule_reason) or lists "
+    "without their health-related entries (risk factors, criteria and reasons resting on screenings or "
+    "health facts, screenings). It is true on every such answer to you, whether or not the child has health "
+    "data, so it tells nothing by itself. An urgent visit stays `urgent: true`: an urgent contact is planned "
+    "by the health visitor."
+)
+
+
+def health_data_withheld_field() -> Any:
+    """The `health_data_withheld` field of an answer that may carry health data."""
+    return Field(default=False, description=HEALTH_DATA_WITHHELD)
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]

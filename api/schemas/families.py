@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, health_data_withheld_field
 
 CprText = str
 MemberRole = Literal["mother", "father", "co_parent", "other"]
@@ -24,7 +24,9 @@ class MemberOut(BaseModel):
     id: uuid.UUID
     role: str
     name: str
-    cpr: str | None
+    cpr: str | None = Field(
+        description="Null when unknown, or to roles not shown parents' CPR numbers (family therapists, pedagogues)"
+    )
 
 
 class ChildIn(Strict):
@@ -108,11 +110,14 @@ class FamilyOut(BaseModel):
     area: str | None
     team: str | None
     address: str | None
-    risk_factors: list[str]
+    risk_factors: list[str] = Field(
+        description="Fact codes (GET /criteria); the health-related ones only where health data is disclosed to you"
+    )
     members: list[MemberOut]
-    children: list[ChildOut]
+    children: list[ChildOut] = Field(description="The children you may see (the rules of GET /children/{id})")
     created_at: datetime
     updated_at: datetime
+    health_data_withheld: bool = health_data_withheld_field()
 
 
 class BulkResultItem(BaseModel):

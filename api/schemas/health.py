@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, health_data_withheld_field
 from domain.rules.levels import StepDirection
 
 InstrumentCode = Literal["EPDS", "GOTLAND", "ADBB"]
@@ -192,6 +192,7 @@ class EligibilityOut(BaseModel):
     urgent: list[ReasonOut] = Field(description="Reasons that need action the same day")
     current_level: int | None = Field(default=None, description="The child's level now (null when stateless)")
     facts: FactsOut = Field(description="The facts the criteria were evaluated on")
+    health_data_withheld: bool = health_data_withheld_field()
 
 
 # --- level decisions -----------------------------------------------------------------------------
@@ -218,11 +219,12 @@ class LevelDecisionOut(BaseModel):
     decided_by: uuid.UUID | None = Field(description="The staff member who decided (null: a case system)")
     decided_by_client: str | None = Field(default=None, description="The integration client that decided")
     basis: str
-    reason: str
+    reason: str | None = Field(description="The reason given; null when withheld as health data")
     criteria_version: int | None
     fired: list[str]
     created_at: datetime
     updated_at: datetime
+    health_data_withheld: bool = health_data_withheld_field()
 
 
 # --- consents ------------------------------------------------------------------------------------
@@ -234,11 +236,20 @@ class ConsentIn(Strict):
         default="health_data_to_social", description="What is shared: health-visiting data with social staff"
     )
     given_on: date = Field(description="Not in the future", examples=["2026-02-10"])
+    legal_basis_kind: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Required for a legal basis, none for a consent: a code from GET /legal-basis-kinds",
+        examples=["child_protection_investigation"],
+    )
     legal_reference: str | None = Field(
         default=None,
         max_length=300,
-        description="Required for a legal basis",
-        examples=["Barnets lov § 20 — børnefaglig undersøgelse"],
+        description="Required for a legal basis: the reference, e.g. the case's journal number",
+        examples=["J.nr. 27.24.12-G01-3-26"],
+    )
+    sharing_request_id: uuid.UUID | None = Field(
+        default=None, description="The pending sharing request this answers (it is marked answered)"
     )
 
 
@@ -247,10 +258,14 @@ class ConsentOut(BaseModel):
     child_id: uuid.UUID
     kind: str
     scope: str
+    legal_basis_kind: str | None = Field(description="The kind of a legal basis (GET /legal-basis-kinds)")
     legal_reference: str | None
     given_on: date
     withdrawn_at: datetime | None
+    withdrawn_by: uuid.UUID | None
+    withdrawn_by_name: str | None
     active: bool = Field(description="Not withdrawn")
     recorded_by: uuid.UUID | None
-    created_at: datetime
+    recorded_by_name: str | None
+    created_at: datetime = Field(description="When it was recorded")
     updated_at: datetime

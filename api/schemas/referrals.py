@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, health_data_withheld_field
 from domain.services.referrals import NEXT_STATUSES, REFERRAL_TARGETS, STATUSES
 from domain.store.tables import Referral
 
@@ -51,13 +51,14 @@ class ReferralOut(BaseModel):
     target: str = Field(examples=["small_children_team"])
     status: str = Field(examples=["sent"])
     next_statuses: list[str] = Field(description="The statuses it may change to", examples=[["accepted", "declined"]])
-    reason: str
+    reason: str | None = Field(description="Why the child was referred; null when withheld as health data")
     sent_on: date
     referred_by: uuid.UUID | None = Field(description="The staff member who referred (null: a case system)")
     assigned_staff_id: uuid.UUID | None
     status_note: str | None
     created_at: datetime
     updated_at: datetime
+    health_data_withheld: bool = health_data_withheld_field()
 
     @classmethod
     def of(cls, referral: Referral) -> ReferralOut:

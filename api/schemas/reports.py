@@ -2,8 +2,10 @@
 
 A figure hidden by disclosure control is `null` in JSON and named in its row's `hidden` map with the
 reason: `small` (a count from 1 to 4, written "<5" in CSV), `complementary` (hidden so that a small
-count cannot be derived from the totals, written "x") or `derived` (a percentage or verdict computed
-from a hidden count, written "x"). Percentages are exact fractions rounded half up to one decimal;
+count cannot be derived from the totals, written "x"), `derived` (a percentage or verdict computed
+from a hidden count, written "x") or `filter` (a sum over the areas and birth years asked for that the
+table of every area does not publish, so that answers with other filters cannot be subtracted from
+each other; written "x"). Percentages are exact fractions rounded half up to one decimal;
 amounts are whole DKK; FTE has two decimals.
 """
 
@@ -25,7 +27,9 @@ from domain.rules.cost import COORDINATOR, RATE_LIMITS, CostRates
 from domain.services import reports as service
 
 HiddenMap = dict[str, str]
-HIDDEN_DESCRIPTION = "Figures of this row hidden by disclosure control, and why: small, complementary or derived"
+HIDDEN_DESCRIPTION = (
+    "Figures of this row hidden by disclosure control, and why: small, complementary, derived or filter"
+)
 BOM = "\ufeff"  # so spreadsheet programs read the UTF-8 (æ, ø, å) correctly
 
 
@@ -78,10 +82,23 @@ class Disclosed(BaseModel):
     applied: bool = Field(description="True when small counts are hidden (roles without person access)")
     threshold: int = Field(examples=[5])
     rule: str
+    exact_areas: list[str] = Field(
+        default_factory=list,
+        examples=[["motalavej", "ringparken"]],
+        description=(
+            "When applied: the housing areas whose counts are exact all the same (a health visitor's team's "
+            "areas, whose children she may see); the other areas' are as managers see them"
+        ),
+    )
 
     @classmethod
     def of(cls, disclosure: service.Disclosure) -> Disclosed:
-        return cls(applied=disclosure.applied, threshold=disclosure.threshold, rule=disclosure.rule)
+        return cls(
+            applied=disclosure.applied,
+            threshold=disclosure.threshold,
+            rule=disclosure.rule,
+            exact_areas=list(disclosure.exact_areas),
+        )
 
 
 # -- housing areas ----------------------------------------------------------------------------------

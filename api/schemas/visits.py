@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Strict, health_data_withheld_field
 from api.schemas.health import EPDS_EXAMPLE, InstrumentCode, RespondentCode, WholeNumber
 from domain.rules.visit_state import VisitState, visit_state
 from domain.services.schedules import EnrollmentDetails, EnrollmentResult
@@ -189,10 +189,13 @@ class VisitOut(BaseModel):
     done_on: date | None
     staff_ids: list[uuid.UUID]
     staff: list[VisitStaffOut]
-    status_reason: str | None = Field(description="Why it was cancelled, missed or created urgent")
+    status_reason: str | None = Field(
+        description="Why it was cancelled, missed or created urgent (of an urgent visit: withheld as health data)"
+    )
     reschedule_reason: str | None = Field(description="Why it was moved outside its window")
     created_at: datetime
     updated_at: datetime
+    health_data_withheld: bool = health_data_withheld_field()
 
     @classmethod
     def of(cls, details: VisitDetails, *, today: date) -> VisitOut:

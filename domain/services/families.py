@@ -163,12 +163,22 @@ def _member_cpr(member: MemberData) -> str | None:
     return parse_cpr(member.cpr).number if member.cpr else None
 
 
+class CprInUse(Conflict):
+    """A CPR number another child holds. `holder` is that child: for the audit trail, and for the answer
+    only when the caller may see it (api/cpr_clash.py)."""
+
+    def __init__(self, field_name: str, holder: uuid.UUID) -> None:
+        super().__init__(f"Another child already has this CPR number ({field_name})")
+        self.field_name = field_name
+        self.holder = holder
+
+
 def _check_cpr_free(session: Session, cpr: str | None, child_id: uuid.UUID | None, field_name: str) -> None:
     if cpr is None:
         return
     other = session.exec(select(Child.id).where(Child.cpr == cpr)).first()
     if other is not None and other != child_id:
-        raise Conflict(f"Another child already has this CPR number ({field_name})")
+        raise CprInUse(field_name, other)
 
 
 def create_family(session: Session, *, data: FamilyData, today: date, recorded_by: str | None) -> Family:

@@ -45,20 +45,41 @@ OTHER_REASONS = "(other reasons, each fewer than {threshold})"
 
 @dataclass(frozen=True, slots=True)
 class Disclosure:
-    """Whether the caller sees exact counts, and the small-count threshold otherwise."""
+    """Whether the caller sees exact counts, and the small-count threshold otherwise.
+
+    `exact_areas`: the housing areas whose counts are exact all the same (a health visitor's team's
+    areas); `across_filters`: the answer is cut from a fixed table, so that no two answers with other
+    filters give a hidden count away (the coverage report)."""
 
     applied: bool
     threshold: int
+    exact_areas: tuple[str, ...] = ()
+    across_filters: bool = False
 
     @property
     def rule(self) -> str:
         if not self.applied:
             return "exact counts: the caller has access to persons"
-        return (
+        rule = (
             f'counts from 1 to {self.threshold - 1} are hidden (shown as "<{self.threshold}"), and further cells are '
             'hidden ("x") so that no hidden count can be derived from the totals; percentages and verdicts '
             "computed from a hidden count are hidden too"
         )
+        if self.across_filters:
+            rule += (
+                "; the hidden cells are chosen once in the table of every housing area (each birth year a table "
+                "of its own, both populations, every visit kind), whatever the filter, and a figure of this answer "
+                'is shown only when that table lets it be computed ("x" otherwise, reason filter), so that no '
+                "answers with other filters give a hidden count away together; the counts of a row whose "
+                "denominator is hidden are hidden"
+            )
+        if self.exact_areas:
+            rule = (
+                f"exact counts in {', '.join(self.exact_areas)} (the caller's team's areas, whose children she "
+                "may see); other areas as managers see them, and sums with other areas only where those do not "
+                f"give their hidden counts away: {rule}"
+            )
+        return rule
 
 
 def has_person_access(actor: Actor) -> bool:
@@ -70,7 +91,20 @@ def has_person_access(actor: Actor) -> bool:
 
 
 def disclosure_for(actor: Actor) -> Disclosure:
+    """All or nothing, for the reports other than coverage: exact counts for a caller with person access."""
     return Disclosure(applied=not has_person_access(actor), threshold=kpi.load_report_settings().threshold)
+
+
+def exact_areas_for(session: Session, actor: Actor) -> frozenset[str] | None:
+    """The housing areas whose children the caller may see, so whose counts she gets exactly: every area
+    (None) for an integration client allowed to read families; her team's areas for a health visitor;
+    none for anyone else (managers; family therapists and caseworkers, who see the children assigned to
+    them, not an area's)."""
+    if actor.is_client:
+        return None if Scope.FAMILIES_READ.value in actor.scopes else frozenset()
+    if actor.has_role(Role.HEALTH_VISITOR) and actor.team_id is not None:
+        return report_repo.team_area_codes(session, actor.team_id)
+    return frozenset()
 
 
 def _hide(
@@ -161,6 +195,9 @@ class _CoverageQuery:
     rank: ColumnElement[int]
     target: kpi.Target | None
     numerator_definition: str
+    enrolled_in: str  # the package whose enrolments make the enrolled population
+    designated: tuple[str, ...] = ()  # the designated housing areas: a fixed group of the disclosure table
+    designated_headline: bool = False  # the package counts in designated areas: their total is its headline
 
 
 def _package(session: Session, code: str, field_name: str = "package_code") -> tuple[PackageVersion, ...]:
@@ -265,6 +302,9 @@ def _resolve_coverage(
         rank=rank,
         target=target,
         numerator_definition=numerator_definition,
+        enrolled_in=package_for_population,
+        designated=tuple(code for code, designated in known_areas.items() if designated),
+        designated_headline=package_settings.designated_areas_only,
     )
 
 
@@ -360,127 +400,70 @@ def coverage_report(
         today=today,
     )
     m = query.measure
-    # A visit kind's figure and every other kind's (for the package's total) in one statement.
-    per_kind: dict[str, list[tuple[str, int, int, int]]] = {}
-    if m.code is kpi.MeasureCode.VISIT:
-        assert query.package_code is not None and query.visit_kind is not None
-        per_kind = report_repo.visit_outcome_counts(
-            session,
-            package_code=query.package_code,
-            kinds=query.kinds if len(query.kinds) > 1 else (query.visit_kind,),
-            cutoff=overdue_if_latest_before(today),
-            children=query.children,
+    threshold = kpi.load_report_settings().threshold
+    kind = query.visit_kind or m.code.value
+    kinds = query.kinds or (kind,)
+    access = exact_areas_for(session, actor)
+    if access is None or (query.areas and access.issuperset(query.areas)):
+        # Every child counted is one the caller may see: exact counts, from the filtered children only.
+        view = kpi.disclose_grid(_coverage_grid(session, query, today=today, every_area=False), applied=False)
+        disclosure = Disclosure(applied=False, threshold=threshold)
+    else:
+        view = kpi.disclose_grid(
+            _coverage_grid(session, query, today=today, every_area=True), threshold=threshold, exact_areas=access
         )
-        rows = per_kind[query.visit_kind]
-    else:
-        rows = report_repo.measure_counts(session, rank=query.rank, children=query.children)
-    empty = dict.fromkeys(m.categories, 0)
-    total: Counter[str] = Counter(empty)
-    by_area: dict[str, Counter[str]] = {a: Counter(empty) for a in query.areas}
-    by_year: dict[int, Counter[str]] = {y: Counter(empty) for y in query.birth_years}
-    for area, year, rank, count in rows:
-        category = m.category_of(rank)
-        total[category] += count
-        by_area.setdefault(area, Counter(empty))[category] += count
-        by_year.setdefault(year, Counter(empty))[category] += count
+        disclosure = Disclosure(
+            applied=True, threshold=threshold, exact_areas=tuple(sorted(access)), across_filters=True
+        )
+    population = query.population
+    area_filter = query.areas or None
+    year_filter = query.birth_years or None
 
-    # Every other visit kind of the package, for the package's total (seed 001: 52 + 46 = 98).
-    kind_counts: dict[str, Counter[str]] = {}
-    if m.code is kpi.MeasureCode.VISIT and len(query.kinds) > 1:
-        assert query.package_code is not None
-        settings = kpi.load_report_settings()
-        for kind in query.kinds:
-            if kind == query.visit_kind:
-                kind_counts[kind] = total
-                continue
-            counted: Counter[str] = Counter(empty)
-            for _area, _year, rank, count in per_kind[kind]:
-                counted[m.category_of(rank)] += count
-            kind_counts[kind] = counted
-        kind_targets = {
-            kind: settings.default_target(m, query.package_code, kind) if kind != query.visit_kind else query.target
-            for kind in query.kinds
-        }
-    else:
-        kind_targets = {}
-
-    # Disclosure control over every published count and the sums between them.
-    columns = (*m.categories, "denominator")
-    values: dict[Any, int] = {}
-    constraints: list[kpi.SumConstraint[Any]] = []
-
-    def add_row(row_id: Hashable, counts: Mapping[str, int]) -> None:
-        for name in m.categories:
-            values[(row_id, name)] = counts[name]
-        values[(row_id, "denominator")] = sum(counts.values())
-        constraints.append(kpi.SumConstraint((row_id, "denominator"), tuple((row_id, c) for c in m.categories)))
-
-    total_id: Hashable = ("total",)
-    add_row(total_id, total)
-    for area, counts in by_area.items():
-        add_row(("area", area), counts)
-    for year, counts in by_year.items():
-        add_row(("birth_year", year), counts)
-    for name in columns:
-        constraints.append(kpi.SumConstraint((total_id, name), tuple((("area", a), name) for a in by_area)))
-        constraints.append(kpi.SumConstraint((total_id, name), tuple((("birth_year", y), name) for y in by_year)))
-    kind_ids: dict[str, Hashable] = {}
-    if kind_counts:
-        for kind, counts in kind_counts.items():
-            kind_ids[kind] = total_id if kind == query.visit_kind else ("visit_kind", kind)
-            if kind != query.visit_kind:
-                add_row(kind_ids[kind], counts)
-        add_row(("package",), sum(kind_counts.values(), Counter(empty)))
-        for name in columns:
-            constraints.append(kpi.SumConstraint((("package",), name), tuple((kind_ids[k], name) for k in kind_counts)))
-    disclosure = disclosure_for(actor)
-    headline = [(row_id, name) for row_id in (total_id, ("package",)) for name in (m.numerator, "denominator")]
-    hidden = _hide(disclosure, values, constraints, keep=headline)
-
-    def row(breakdown: str, key: str, row_id: Hashable, counts: Mapping[str, int]) -> MeasureRow:
+    def row(
+        breakdown: str,
+        key: str,
+        row_kinds: Sequence[str],
+        row_areas: Sequence[str] | None,
+        row_years: Sequence[int] | None,
+        target: kpi.Target | None,
+        required: int | None = None,
+    ) -> MeasureRow:
+        shown = {c: view.figure(population, row_kinds, row_areas, row_years, c) for c in (*m.categories, "denominator")}
         return _measure_row(
             breakdown=breakdown,
             key=key,
-            row_id=row_id,
-            counts={c: counts[c] for c in m.categories},
+            row_id=key,
+            counts={c: shown[c].value for c in m.categories},
             measure=m,
-            target=query.target,
-            required=None,
-            hidden=hidden,
+            target=target,
+            required=required,
+            hidden={(key, c): figure.hidden for c, figure in shown.items() if figure.hidden is not None},
         )
 
+    area_keys = list(query.areas) or view.areas(population, year_filter)
+    year_keys = sorted(
+        set(query.birth_years)
+        | {
+            y
+            for y in view.years
+            if (year_filter is None or y in year_filter)
+            and view.figure(population, [kind], area_filter, [y], "denominator").value
+        }
+    )
     package_rows: list[MeasureRow] = []
-    if kind_counts:
+    if m.code is kpi.MeasureCode.VISIT and len(kinds) > 1:
+        settings = kpi.load_report_settings()
         required_total: int | None = 0
-        for kind, counts in kind_counts.items():
-            target = kind_targets[kind]
-            kind_row = _measure_row(
-                breakdown="visit_kind",
-                key=kind,
-                row_id=kind_ids[kind],
-                counts={c: counts[c] for c in m.categories},
-                measure=m,
-                target=target,
-                required=None,
-                hidden=hidden,
-            )
+        for each in kinds:
+            target = query.target if each == kind else settings.default_target(m, query.package_code, each)
+            kind_row = row("visit_kind", each, [each], area_filter, year_filter, target)
             package_rows.append(kind_row)
             required_total = (
                 None if required_total is None or kind_row.required is None else required_total + kind_row.required
             )
-        package_counts = sum(kind_counts.values(), Counter(empty))
-        package_row = _measure_row(
-            breakdown="package",
-            key=query.package_code or "",
-            row_id=("package",),
-            counts={c: package_counts[c] for c in m.categories},
-            measure=m,
-            target=None,
-            required=required_total,
-            hidden=hidden,
-        )
+        package_row = row("package", query.package_code or "", kinds, area_filter, year_filter, None, required_total)
         if required_total is not None and package_row.numerator is not None:
-            package_row = _with_package_verdict(package_row, package_counts[m.numerator], required_total, m)
+            package_row = _with_package_verdict(package_row, package_row.numerator, required_total, m)
         package_rows.append(package_row)
 
     return CoverageReport(
@@ -500,10 +483,73 @@ def coverage_report(
         as_of=now,
         today=today,
         disclosure=disclosure,
-        total=row("total", "all", total_id, total),
-        by_area=[row("area", area, ("area", area), c) for area, c in sorted(by_area.items())],
-        by_birth_year=[row("birth_year", str(y), ("birth_year", y), c) for y, c in sorted(by_year.items())],
+        total=row("total", "all", [kind], area_filter, year_filter, query.target),
+        by_area=[row("area", a, [kind], [a], year_filter, query.target) for a in sorted(area_keys)],
+        by_birth_year=[row("birth_year", str(y), [kind], area_filter, [y], query.target) for y in year_keys],
         package_totals=package_rows,
+    )
+
+
+def _coverage_grid(session: Session, query: _CoverageQuery, *, today: date, every_area: bool) -> kpi.CoverageGrid:
+    """The children of a coverage figure per population, visit kind, area, birth year and category.
+
+    `every_area`: the fixed table disclosure control works on, the same whatever areas and population
+    were asked for (every area, both populations; only the birth years asked for, each year's table
+    being separate); else only the children the query counts, in its population."""
+    m = query.measure
+    kinds = query.kinds or (query.visit_kind or m.code.value,)
+    counts: Counter[tuple[kpi.Population, str, str, int, str]] = Counter()
+    if every_area:
+        children = report_repo.ChildFilter(birth_years=query.birth_years)
+        if m.code is kpi.MeasureCode.VISIT:
+            assert query.package_code is not None
+            marked = report_repo.visit_outcome_counts_by_enrolment(
+                session,
+                package_code=query.package_code,
+                kinds=kinds,
+                cutoff=overdue_if_latest_before(today),
+                children=children,
+                enrolled_in=query.enrolled_in,
+            )
+        else:
+            marked = {
+                kinds[0]: report_repo.measure_counts_by_enrolment(
+                    session, rank=query.rank, children=children, enrolled_in=query.enrolled_in
+                )
+            }
+        for each, rows in marked.items():
+            for enrolled, area, year, rank, n in rows:
+                category = m.category_of(rank)
+                counts[(kpi.Population.RESIDENT, each, area, year, category)] += n
+                if enrolled:
+                    counts[(kpi.Population.ENROLLED, each, area, year, category)] += n
+        populations: tuple[kpi.Population, ...] = (kpi.Population.RESIDENT, kpi.Population.ENROLLED)
+    else:
+        if m.code is kpi.MeasureCode.VISIT:
+            assert query.package_code is not None
+            plain = report_repo.visit_outcome_counts(
+                session,
+                package_code=query.package_code,
+                kinds=kinds,
+                cutoff=overdue_if_latest_before(today),
+                children=query.children,
+            )
+        else:
+            plain = {kinds[0]: report_repo.measure_counts(session, rank=query.rank, children=query.children)}
+        for each, unmarked in plain.items():
+            for area, year, rank, n in unmarked:
+                counts[(query.population, each, area, year, m.category_of(rank))] += n
+        populations = (query.population,)
+    # The designated areas are a fixed group of every table (so that the denominators, which every measure
+    # shares, are suppressed alike), and the headline of a package that counts in them.
+    return kpi.CoverageGrid.of(
+        categories=m.categories,
+        kinds=kinds,
+        numerator=m.numerator,
+        populations=populations,
+        counts=counts,
+        groups={"designated": query.designated},
+        headline="designated" if query.designated_headline and query.designated else None,
     )
 
 

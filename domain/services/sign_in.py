@@ -13,6 +13,7 @@ from sqlmodel import Session
 from domain.errors import NotAuthenticated, TooManyAttempts, ValidationFailed
 from domain.services.actors import Actor
 from domain.services.credentials import digests_equal, feed_token_digest, verify_secret
+from domain.store.repositories import revocations
 from domain.store.repositories import staff as staff_repo
 from domain.store.tables import IntegrationClient, SignInThrottle, Staff
 
@@ -64,7 +65,7 @@ def actor_of_staff(staff: Staff | Row[Any]) -> Actor:
     )
 
 
-def actor_of_client(client: IntegrationClient, scopes: frozenset[str] | None = None) -> Actor:
+def actor_of_client(client: IntegrationClient | Row[Any], scopes: frozenset[str] | None = None) -> Actor:
     granted = frozenset(client.scopes)
     return Actor(kind="client", id=client.id, username=client.client_id, scopes=granted & scopes if scopes else granted)
 
@@ -100,20 +101,31 @@ def sign_in_client(
     return actor_of_client(client, requested_scopes or None)
 
 
-def actor_by_subject(session: Session, subject: str, scopes: frozenset[str]) -> Actor | None:
-    """The active staff member or client a token's `sub` names (`staff:<id>` or `client:<id>`)."""
+def actor_by_subject(session: Session, subject: str, scopes: frozenset[str], *, jti: str) -> Actor | None:
+    """The active staff member or client a token's `sub` names (`staff:<id>` or `client:<id>`); one statement,
+    which also refuses the token `jti` if it was revoked."""
     kind, _, raw_id = subject.partition(":")
     try:
         row_id = uuid.UUID(raw_id)
     except ValueError:
         return None
     if kind == "staff":
-        identity = staff_repo.active_staff_identity(session, row_id)
-        return actor_of_staff(identity) if identity is not None else None
-    if kind == "client":
-        client = staff_repo.client_by_id(session, row_id)
-        return actor_of_client(client, scopes or None) if client and client.active else None
-    return None
+        identity = staff_repo.active_staff_identity(session, row_id, jti=jti)
+    elif kind == "client":
+        identity = staff_repo.active_client_identity(session, row_id, jti=jti)
+    else:
+        return None
+    if identity is None:
+        return None
+    if identity.revoked:
+        raise NotAuthenticated("The token was revoked (signed out)")
+    return actor_of_staff(identity) if kind == "staff" else actor_of_client(identity, scopes or None)
+
+
+def revoke_token(session: Session, *, jti: str, expires_at: datetime, now: datetime) -> None:
+    """Revoke a token by its `jti` until it expires (RFC 7009), and forget revoked tokens that expired."""
+    revocations.purge_expired(session, now=now)
+    revocations.revoke(session, jti=jti, expires_at=expires_at)
 
 
 def actor_by_external_subject(session: Session, subject: str, roles: frozenset[str]) -> Actor | None:

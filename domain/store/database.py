@@ -1,5 +1,10 @@
 """Engines and sessions for the embedded SQLite default and for PostgreSQL.
 
+Every engine hides statement parameters (`hide_parameters=True`): a failing statement's error, and the log of
+statements when SQLAlchemy's loggers are on, would otherwise carry the values it was sent (CPR numbers, names,
+addresses) into the log. For the same reason SQLAlchemy's log of result rows (its engine logger at DEBUG) is
+dropped.
+
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transactions start with
 `BEGIN IMMEDIATE`, so concurrent writers wait for the lock instead of failing with "database is
 locked" half-way through; reads use a second engine with plain deferred transactions so they never
@@ -8,6 +13,7 @@ queue behind writers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +29,17 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_ANALYSIS_LIMIT = 2_000
 
 
+class _NoResultRows(logging.Filter):
+    """SQLAlchemy's engine logs every result row (and its columns) at DEBUG, and nothing else at that level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_NO_RESULT_ROWS = _NoResultRows()
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NO_RESULT_ROWS)
+
+
 def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
@@ -30,6 +47,7 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
 
@@ -65,6 +83,7 @@ class Database:
             self.read_engine = create_engine(
                 url,
                 echo=echo,
+                hide_parameters=True,
                 pool_pre_ping=True,
                 pool_size=10,
                 max_overflow=20,

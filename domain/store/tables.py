@@ -114,6 +114,16 @@ class SignInThrottle(Record, table=True):
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class RevokedToken(SQLModel, table=True):
+    """An access token revoked before it expired (signing out, RFC 7009), by its `jti`: every authenticated
+    request looks its token up here by primary key. A row may be deleted once the token has expired."""
+
+    __tablename__ = "revoked_token"
+    jti: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    revoked_at: datetime = _timestamp()
+
+
 # --- families and children -----------------------------------------------------------------------
 
 
@@ -203,6 +213,27 @@ class Consent(Record, table=True):
     given_on: date
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     recorded_by: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
+    # A legal basis names its kind from domain/catalog/legal_bases.toml (null for consents and for legal
+    # bases recorded before kinds existed).
+    legal_basis_kind: str | None = Field(default=None, max_length=64)
+    withdrawn_by: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
+
+
+class SharingRequest(Record, table=True):
+    """Social staff asking the child's health visitor to share health data: it grants nothing by itself.
+
+    The health visitor answers it by recording a consent or legal basis (`consent_id`), or declines it."""
+
+    __tablename__ = "sharing_request"
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    scope: str = Field(max_length=64)  # e.g. health_data_to_social
+    reason: str = Field(max_length=2000)
+    requested_by: uuid.UUID = Field(foreign_key="staff.id")
+    status: str = Field(default="pending", max_length=20)  # pending | answered | declined
+    consent_id: uuid.UUID | None = Field(default=None, foreign_key="consent.id")
+    answered_by: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decline_reason: str | None = Field(default=None, max_length=2000)
 
 
 # --- catalog -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from api.policy import AccessRule, rule_for
 from domain.services import groups, referrals, schedules
 from domain.settings import Settings
 from domain.store.database import Database
-from domain.store.tables import Consent, Staff, Visit
+from domain.store.tables import Consent, SharingRequest, Staff, Visit
 from tests.factories import World, bearer, client_token, make_family, token
 
 STAFF = ("hv1", "hv2", "ft1", "cw1", "mgr1", "admin1", "aud1", "ped1")
@@ -30,6 +30,7 @@ PERSON_PARAMS = (
     "{enrollment_id}",
     "{referral_id}",
     "{consent_id}",
+    "{sharing_request_id}",
     "{course_id}",
 )
 CLIENTS = ("case-system", "calendar-only")
@@ -42,7 +43,8 @@ class Ids:
 
 def _shared_child(world: World, today: date) -> Ids:
     """One child every role with a relation can reach: hv1's caseload, in Minding the Baby with ft1,
-    referred to cw1, in ped1's daycare with a transitions enrolment, with consent to share health data."""
+    referred to cw1, in ped1's daycare with a transitions enrolment, with consent to share health data and a
+    pending request by ft1 to share it."""
     with world.database.session(write=True) as session:
         family, child = make_family(
             session, today=today, birth_date=today - timedelta(days=200), health_visitor=world.staff_id("hv1")
@@ -73,6 +75,10 @@ def _shared_child(world: World, today: date) -> Ids:
         )
         consent = Consent(child_id=child.id, kind="consent", scope="health_data_to_social", given_on=today)
         session.add(consent)
+        sharing_request = SharingRequest(
+            child_id=child.id, scope="health_data_to_social", reason="test", requested_by=world.staff_id("ft1")
+        )
+        session.add(sharing_request)
         course = groups.create_course(
             session,
             package_code="mothers_group",
@@ -93,6 +99,7 @@ def _shared_child(world: World, today: date) -> Ids:
             "enrollment_id": str(mtb.enrollment.id if mtb.enrollment else ""),
             "referral_id": str(referral.id),
             "consent_id": str(consent.id),
+            "sharing_request_id": str(sharing_request.id),
             "course_id": str(course.id),
             "session_id": str(first_session.id),
             "code": "universal",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,9 +16,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from domain.rules.visit_state import VisitStatus
+from domain.rules.visit_state import VisitStatus, overdue_if_latest_before
 from domain.services import families, groups, schedules, screenings, visits
+from domain.store.repositories import reports as report_repo
+from domain.store.repositories.reports import ChildFilter
 from domain.store.tables import AuditEvent, GroupParticipant, Visit
+from tests.domain.test_kpi_filters import RowSpace
 from tests.factories import World, bearer, client_token, decide_level, make_family, token
 
 COVERAGE = "/api/v1/reports/coverage"
@@ -122,7 +126,7 @@ def csv_rows(response: Any) -> list[dict[str, str]]:
 
 def as_cell(value: Any, name: str, hidden: dict[str, str]) -> str:
     if value is None:
-        return {"small": "<5", "complementary": "x", "derived": "x"}.get(hidden.get(name, ""), "")
+        return {"small": "<5", "complementary": "x", "derived": "x", "filter": "x"}.get(hidden.get(name, ""), "")
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -242,13 +246,20 @@ def test_a_manager_sees_small_counts_hidden_and_they_cannot_be_derived_from_the_
     params = {**SIX, "area": ["ringparken", "motalavej", "centrum"]}
     manager = client.get(COVERAGE, params=params, headers=bearer(token(client, "mgr1"))).json()
     assert manager["disclosure"]["applied"] is True
-    # The totals stay exact: 31 + 21 + 2 (Centrum) in window of 61 + 3 + 1 (the earlier Centrum child).
-    assert (manager["numerator"], manager["denominator"]) == (55, 65)
+    # The package counts in the designated areas: their total is its headline and stays exact (52 of 61, a
+    # manager's default view). With it published, the total of the three areas (55 of 65) would give Centrum's
+    # 4 children away (65 - 61), whichever answer showed it: so that total is hidden.
+    assert (manager["numerator"], manager["denominator"]) == (None, None)
+    assert manager["hidden"]["denominator"] == "complementary"
+    designated = client.get(COVERAGE, params=SIX, headers=bearer(token(client, "mgr1"))).json()
+    assert (designated["numerator"], designated["denominator"], designated["percent"]) == (52, 61, 85.2)
     centrum = next(r for r in manager["by_area"] if r["key"] == "centrum")
     assert centrum["counts"]["in_window"] is None and centrum["hidden"]["in_window"] == "small"
     assert centrum["denominator"] is None and centrum["hidden"]["denominator"] == "small"
     assert centrum["percent"] is None and centrum["hidden"]["percent"] == "derived"
-    assert centrum["counts"]["early"] == 0  # zeros are shown
+    # A row whose denominator is hidden hides its zeros too: beside "<5" children a zero tells which category
+    # those few are not in, and would let the answers of other visit kinds pin the hidden denominator down.
+    assert centrum["counts"]["early"] is None and centrum["hidden"]["early"] == "complementary"
     # A reader solving every sum with one unknown recovers none of the hidden cells.
     cells, lines = _published_lines(manager)
     known = {k: v for k, v in cells.items() if v is not None}
@@ -263,11 +274,126 @@ def test_a_manager_sees_small_counts_hidden_and_they_cannot_be_derived_from_the_
                 known[key] = rest if key == total else known[total] - rest
                 progress = True
     assert all(cells[k] is not None for k in known if k in cells), "a hidden count was derivable"
-    # A health visitor sees the same figures exactly.
-    exact = client.get(COVERAGE, params=params, headers=bearer(token(client, "hv1"))).json()
-    centrum_exact = next(r for r in exact["by_area"] if r["key"] == "centrum")
+    # A health visitor sees her team's areas exactly (Ringparken and Motalavej are team nord's), and Centrum (team
+    # syd's) as a manager does: never an exact small count of children she has no access to.
+    hv1 = client.get(COVERAGE, params=params, headers=bearer(token(client, "hv1"))).json()
+    assert hv1["disclosure"]["applied"] is True and hv1["disclosure"]["exact_areas"] == ["motalavej", "ringparken"]
+    rows = {r["key"]: r for r in hv1["by_area"]}
+    assert (rows["ringparken"]["denominator"], rows["motalavej"]["counts"]["not_done"]) == (31, 6)
+    assert rows["centrum"]["counts"]["in_window"] is None and rows["centrum"]["hidden"]["in_window"] == "small"
+    # The total less her own areas would be Centrum's 4 children: she does not get the total.
+    assert hv1["denominator"] is None and hv1["hidden"]["denominator"] == "small"
+    # hv2's team (syd) covers Centrum: she sees Centrum exactly, and the other areas as a manager does.
+    hv2 = client.get(COVERAGE, params=params, headers=bearer(token(client, "hv2"))).json()
+    centrum_exact = next(r for r in hv2["by_area"] if r["key"] == "centrum")
     assert (centrum_exact["counts"]["in_window"], centrum_exact["denominator"]) == (3, 4)
-    assert exact["disclosure"]["applied"] is False
+    assert hv2["disclosure"]["exact_areas"] == ["centrum"]
+    # Within her own areas only, every count is exact.
+    own = client.get(COVERAGE, params={**SIX, "area": ["centrum"]}, headers=bearer(token(client, "hv2"))).json()
+    assert own["disclosure"]["applied"] is False and own["counts"]["not_done"] == 1
+
+
+def _equations(report: dict[str, Any], areas: list[str]) -> list[tuple[dict[Hashable, int], int | None]]:
+    """Every figure of a coverage answer as an equation over the children per (visit kind, area, category):
+    its coefficients and its published value (None when hidden)."""
+    chosen = report["areas"] or areas
+    kind = report["visit_kind"]
+    kinds = [r["key"] for r in report["package_totals"] if r["breakdown"] == "visit_kind"] or [kind]
+
+    def row_equations(row: dict[str, Any], row_kinds: list[str], row_areas: list[str]) -> list[Any]:
+        found = []
+        for column in [*report["categories"], "denominator"]:
+            categories = report["categories"] if column == "denominator" else [column]
+            vector = {(k, a, c): 1 for k in row_kinds for a in row_areas for c in categories}
+            value = row["denominator"] if column == "denominator" else row["counts"][column]
+            found.append((vector, value))
+        return found
+
+    total = rows_of(report)[0]
+    equations = row_equations(total, [kind], chosen)
+    for row in report["by_area"]:
+        equations += row_equations(row, [kind], [row["key"]])
+    for row in report["by_birth_year"]:
+        equations += row_equations(row, [kind], chosen)
+    for row in report["package_totals"]:
+        row_kinds = [row["key"]] if row["breakdown"] == "visit_kind" else kinds
+        equations += row_equations(row, row_kinds, chosen)
+    return equations
+
+
+def test_two_answers_with_different_areas_no_longer_give_a_hidden_count_away(
+    client: TestClient, world: World, today: date
+) -> None:
+    """The reported attack: Centrum has 6 children visited in window and 1 not (the last one missed). Asked
+    for Ringparken, Motalavej and Centrum, and then for Ringparken and Motalavej, a manager used to get the
+    totals in window 58 and 52 and Centrum's denominator 7: 58 - 52 = 6 in window, so 7 - 6 = 1 not done."""
+    seed_001_population(world, centrum=6, today=today)
+    manager = bearer(token(client, "mgr1"))
+    areas = ["ringparken", "motalavej", "centrum"]
+    three = client.get(COVERAGE, params={**SIX, "area": areas}, headers=manager).json()
+    two = client.get(COVERAGE, params={**SIX, "area": areas[:2]}, headers=manager).json()
+    centrum = next(r for r in three["by_area"] if r["key"] == "centrum")
+    assert centrum["counts"]["not_done"] is None and centrum["hidden"]["not_done"] == "small"
+    # What the reader knows: every published figure of both answers, and that a row's categories add up to
+    # its denominator in every visit kind (the same children).
+    space = RowSpace()
+    kinds = ["extra_6_months", "extra_18_months"]
+    for a in areas:
+        same = {(kinds[0], a, c): 1 for c in three["categories"]} | {(kinds[1], a, c): -1 for c in three["categories"]}
+        space.add(same)
+    published = 0
+    for report in (three, two):
+        for vector, value in _equations(report, areas):
+            if value is not None:
+                space.add(vector)
+                published += 1
+    assert published > 20, "most figures are still published"
+    for c in three["categories"]:
+        if centrum["counts"][c] is None:
+            assert not space.determines({("extra_6_months", "centrum", c): 1}), f"Centrum's {c} can be computed"
+    if centrum["denominator"] is None:
+        assert not space.determines({("extra_6_months", "centrum", c): 1 for c in three["categories"]})
+    # The totals of both answers cannot both be shown: one of them is hidden, as `filter` or as a small count.
+    assert None in (three["numerator"], two["numerator"]) or None in (three["denominator"], two["denominator"])
+    hidden_reasons = {r for report in (three, two) for row in rows_of(report) for r in row["hidden"].values()}
+    assert "filter" in hidden_reasons
+
+
+def test_the_counts_by_enrolment_are_both_populations_in_one_statement(world: World, today: date) -> None:
+    """The table disclosure control works on counts both populations at once: every row (resident) and the
+    rows marked enrolled (enrolled) are what the two filtered queries count."""
+    seed_001_population(world, centrum=3, today=today)
+    with world.database.session(write=True) as session:  # resident children never enrolled
+        make_family(session, today=today, area="ringparken", birth_date=born(3))
+        make_family(session, today=today, area="centrum", birth_date=born(4))
+        session.commit()
+    kinds = ("extra_6_months", "extra_18_months")
+    package = "housing_area_extra"
+    cutoff = overdue_if_latest_before(today)
+    resident, enrolled = ChildFilter(birth_years=(2023,)), ChildFilter(birth_years=(2023,), enrolled_in=package)
+    with world.database.session(write=False) as session:
+        marked = report_repo.visit_outcome_counts_by_enrolment(
+            session, package_code=package, kinds=kinds, cutoff=cutoff, children=resident, enrolled_in=package
+        )
+        for kind in kinds:
+            every, only = Counter[tuple[str, int, int]](), Counter[tuple[str, int, int]]()
+            for is_enrolled, area, year, rank, n in marked[kind]:
+                every[(area, year, rank)] += n
+                if is_enrolled:
+                    only[(area, year, rank)] += n
+            for children, counted in ((resident, every), (enrolled, only)):
+                plain = report_repo.visit_outcome_counts(
+                    session, package_code=package, kinds=kinds, cutoff=cutoff, children=children
+                )
+                assert counted == Counter({(a, y, r): n for a, y, r, n in plain[kind]}), (kind, children)
+        rank = report_repo.universal_year_one_rank(packages=("universal",), min_visits=5, today=today)
+        rows = report_repo.measure_counts_by_enrolment(session, rank=rank, children=resident, enrolled_in=package)
+        every = Counter({(a, y, r): 0 for _e, a, y, r, _n in rows})
+        for _e, a, y, r, n in rows:
+            every[(a, y, r)] += n
+        plain_rows = report_repo.measure_counts(session, rank=rank, children=resident)
+        assert +every == Counter({(a, y, r): n for a, y, r, n in plain_rows})
+        assert sum(n for e, *_, n in rows if e) == 61 + 4  # seed 001's 61 and Centrum's 4 are enrolled
 
 
 def test_an_integration_client_with_reports_read_only_gets_suppressed_counts(
@@ -286,7 +412,7 @@ def test_an_integration_client_with_reports_read_only_gets_suppressed_counts(
 def test_coverage_as_csv_has_the_same_figures_as_json(client: TestClient, world: World, today: date) -> None:
     seed_001_population(world, centrum=3, today=today)
     params = {**SIX, "area": ["ringparken", "motalavej", "centrum"]}
-    for user in ("mgr1", "hv1"):
+    for user in ("mgr1", "hv1", "hv2"):
         headers = bearer(token(client, user))
         report = client.get(COVERAGE, params=params, headers=headers).json()
         response = client.get(COVERAGE, params=params, headers={**headers, "Accept": "text/csv"})
@@ -301,7 +427,7 @@ def test_coverage_as_csv_has_the_same_figures_as_json(client: TestClient, world:
                 if name in ("counts", "hidden", "breakdown", "key"):
                     continue
                 assert line[name] == as_cell(value, name, row["hidden"]), (user, row["key"], name)
-    centrum = next(line for line in table if line["key"] == "centrum")  # the last user's (hv1) table
+    centrum = next(line for line in table if line["key"] == "centrum")  # the last user's (hv2, team syd) table
     assert centrum["in_window"] == "3"
 
 
@@ -417,8 +543,11 @@ def test_the_extra_measures_count_year_one_visits_parents_screened_and_opt_outs(
         session.commit()
     headers = bearer(token(client, "hv1"))
     base = {"birth_year": 2022}
+    # Centrum is team syd's: hv2 sees its children, so its counts exactly (hv1 would get them suppressed).
     universal = client.get(
-        COVERAGE, params={**base, "measure": "universal_year_one", "area": "centrum"}, headers=headers
+        COVERAGE,
+        params={**base, "measure": "universal_year_one", "area": "centrum"},
+        headers=bearer(token(client, "hv2")),
     ).json()
     assert universal["counts"] == {"reached": 1, "pending": 0, "not_reached": 2}
     assert (universal["numerator"], universal["denominator"], universal["percent"]) == (1, 3, 33.3)

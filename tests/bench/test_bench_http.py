@@ -5,6 +5,7 @@ every answer is a 2xx. Speed is never asserted here: this runs on loaded CI mach
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,12 @@ def small_municipality(databases) -> Iterator[Database]:  # type: ignore[no-unty
         yield database
 
 
+def os_picked_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_the_harness_measures_reads_and_writes_with_only_2xx_answers(
     small_municipality: Database, tmp_path: Path
 ) -> None:
@@ -41,6 +48,10 @@ def test_the_harness_measures_reads_and_writes_with_only_2xx_answers(
             "child,complete",
             "--output",
             str(tmp_path),
+            # A port the OS picked, not the default 8100: two suites on one machine (make test-dates runs two
+            # days at a time) would otherwise race for 8100 and measure each other's server.
+            "--port",
+            str(os_picked_port()),
         ]
     )
     (written,) = tmp_path.glob("http-*.json")

@@ -133,7 +133,10 @@ def test_a_manager_sees_small_counts_hidden_and_no_drill_down(client: TestClient
     url = COVERAGE_PAGE + "&birth_year=2023&area=ringparken&area=motalavej&area=centrum"
     page = page_as(client, "mgr1", url)
     text = text_of(page)
-    assert "55 af 65 børn" in text
+    # The designated areas' total is the package's headline (52 of 61); with it published, the three areas'
+    # total would give Centrum's 4 children away (65 - 61), so it is hidden.
+    assert "x af x børn (x) fik besøget inden for vinduet." in text
+    assert "52 af 61 børn" in text_of(page_as(client, "mgr1", COVERAGE_PAGE + "&birth_year=2023"))
     centrum = row_of(section(page, "by-area-caption"), "Centrum")
     assert centrum.startswith("Centrum <5 (under 5, skjult) <5 (under 5, skjult)")
     assert "x (skjult, se forklaringen)" in centrum
@@ -146,6 +149,20 @@ def test_a_manager_sees_small_counts_hidden_and_no_drill_down(client: TestClient
 
 
 SIX_QUERY = "measure=visit&package_code=housing_area_extra&visit_kind=extra_6_months&birth_year=2023"
+
+
+def test_a_health_visitor_sees_another_team_s_area_as_a_manager_does(
+    client: TestClient, world: World, today: date
+) -> None:
+    seed_001_population(world, centrum=3, today=today)
+    page = page_as(client, "hv1", COVERAGE_PAGE + "&birth_year=2023&area=ringparken&area=motalavej&area=centrum")
+    by_area = section(page, "by-area-caption")
+    # Centrum is team syd's: its small counts are hidden from hv1 (team nord), and it has no drill-down.
+    assert row_of(by_area, "Centrum").startswith("Centrum <5 (under 5, skjult) <5 (under 5, skjult)")
+    assert "area=centrum" not in by_area
+    # Her own team's areas stay exact, with the drill-down to the children.
+    assert row_of(by_area, "Motalavej").split()[:3] == ["Motalavej", "30", "21"]
+    assert "area=motalavej" in html.unescape(by_area)
 
 
 def test_the_coverage_csv_download_is_the_api_csv(client: TestClient, world: World, today: date) -> None:

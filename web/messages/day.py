@@ -28,6 +28,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "day.parents": {"da": "Forældre", "en": "Parents"},
     "day.other_visits": {"da": "Øvrige besøg", "en": "Other visits"},
     "day.urgent": {"da": "Akut: selvskade", "en": "Urgent: self-harm"},
+    # An urgent visit shown to staff without access to the child's health data: why it is urgent is withheld.
+    "day.urgent_withheld": {"da": "Akut kontakt", "en": "Urgent contact"},
+    "day.urgent_withheld_note": {
+        "da": "Sundhedsplejersken har planlagt en akut kontakt.",
+        "en": "An urgent contact is planned by the health visitor.",
+    },
     # --- visit states ------------------------------------------------------------------------------
     "day.state.upcoming": {"da": "Kommende", "en": "Upcoming"},
     "day.state.due": {"da": "Aktuel", "en": "Due"},
@@ -227,6 +233,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "child.siblings": {"da": "Søskende", "en": "Siblings"},
     "child.risk_factors": {"da": "Registrerede risikofaktorer", "en": "Recorded risk factors"},
     "child.none": {"da": "Ingen", "en": "None"},
+    "child.health_withheld": {
+        "da": "Helbredsoplysninger vises ikke: det kræver samtykke fra forældrene eller et lovgrundlag.",
+        "en": "Health information is not shown: that needs the parents' consent or a legal basis.",
+    },
+    "child.reason_withheld": {"da": "Ikke vist (helbredsoplysning)", "en": "Not shown (health information)"},
     "child.refused": {
         "da": "Din rolle giver ikke adgang til disse oplysninger.",
         "en": "Your role does not give access to this information.",

@@ -101,6 +101,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "eligibility.packages": {"da": "Pakker", "en": "Packages"},
     "eligibility.referrals": {"da": "Henvisninger", "en": "Referrals"},
     "eligibility.none_fired": {"da": "Ingen kriterier er opfyldt.", "en": "No criteria apply."},
+    "eligibility.health_withheld": {
+        "da": "Kriterier, der bygger på screeninger eller helbredsoplysninger, vises ikke: det kræver samtykke fra "
+        "forældrene eller et lovgrundlag. Det foreslåede niveau bygger på alle oplysninger.",
+        "en": "Criteria resting on screenings or health information are not shown: that needs the parents' "
+        "consent or a legal basis. The suggested level rests on all the information.",
+    },
     "eligibility.urgent": {"da": "Kræver handling i dag", "en": "Needs action today"},
     "eligibility.urgent_short": {"da": "akut", "en": "urgent"},
     "eligibility.suggested_packages": {"da": "Foreslåede pakker", "en": "Suggested packages"},

@@ -13,6 +13,7 @@ from web.routes import (
     report_pages,
     screening_forms,
     search,
+    sharing_forms,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -21,6 +22,7 @@ ROUTERS: list[APIRouter] = [
     search.router,
     child.router,
     screening_forms.router,
+    sharing_forms.router,
     eligibility_forms.router,
     enrollment_forms.router,
     group_pages.router,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -11,8 +13,10 @@ from web.client import ApiError
 from web.i18n import translate
 from web.rendering import render
 from web.session import (
+    SESSION_COOKIE,
     CsrfChecked,
     anonymous_api,
+    api_for,
     check_sign_in_token,
     end_session,
     new_sign_in_token,
@@ -21,6 +25,7 @@ from web.session import (
 )
 
 router = APIRouter()
+log = logging.getLogger("tidlig_indsats.web")
 
 
 def _safe_next(next_path: str | None) -> str:
@@ -71,7 +76,15 @@ async def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, _csrf: CsrfChecked) -> Response:
+async def sign_out(request: Request, _csrf: CsrfChecked) -> Response:
+    """Revoke the session's token, so it stops working everywhere at once, and drop the cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            await api_for(request).revoke(token)
+        except (ApiError, httpx.HTTPError) as exc:
+            # The cookie goes anyway; the token then lapses when it expires (at most ACCESS_TOKEN_MINUTES).
+            log.warning("signing out: the token was not revoked", extra={"status": getattr(exc, "status", None)})
     response = RedirectResponse("/sign-in", status_code=303)
     end_session(response)
     return response

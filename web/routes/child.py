@@ -15,6 +15,7 @@ from web.client import Api, ApiError
 from web.i18n import translate
 from web.rendering import render
 from web.routes.my_day import all_items, package_names
+from web.routes.sharing_forms import sharing_section
 from web.session import CurrentUser, SignedInApi
 from web.timeline import (
     TimelineVisit,
@@ -97,6 +98,7 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
     roles = {str(role) for role in cast(list[Any], me.get("roles") or [])}
     catalog = await package_names(api)
     facts, referral_names = await _criteria_texts(api)
+    sharing = await sharing_section(api, child_id, me, saved=request.query_params.get("shared"))
     today = copenhagen_today()
 
     enrolment_names = {str(e["package_code"]): str(e.get("package_name") or e["package_code"]) for e in enrolments}
@@ -113,6 +115,8 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
     )
     svg = render_svg(timeline, title=translate("child.timeline.title").format(child=name), svg_id="timeline")
     notes = {str(v["id"]): v.get("status_reason") or v.get("reschedule_reason") or "" for v in schedule}
+    # An urgent visit whose reason is withheld (no access to the child's health data) gets a neutral note.
+    withheld = {str(v["id"]) for v in schedule if v.get("urgent") and v.get("health_data_withheld")}
     timeline_rows = [
         {
             "kind": v.kind_label,
@@ -122,6 +126,7 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
             "state": v.state,
             "state_text": state_label(v.state),
             "urgent": v.urgent,
+            "urgent_withheld": v.id in withheld,
             "note": notes.get(v.id, ""),
         }
         for v in timeline.shown
@@ -135,6 +140,7 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
         "cpr": mask_cpr(child.get("cpr")),
         "family": family,
         "risk_factors": [facts.get(code, code) for code in family.get("risk_factors", [])],
+        "health_withheld": bool(family.get("health_data_withheld")),
         "members": [
             {
                 "role": _text(f"child.role.{m.get('role')}", str(m.get("role") or "")),
@@ -165,6 +171,7 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
                 "direction_text": _text(f"child.direction.{d.get('direction')}", str(d.get("direction") or "")),
                 "basis": _text(f"child.basis.{d.get('basis')}", str(d.get("basis") or "")),
                 "reason": d.get("reason") or "",
+                "reason_withheld": d.get("reason") is None and bool(d.get("health_data_withheld")),
             }
             for d in reversed(decisions)  # newest first
         ],
@@ -196,10 +203,12 @@ async def child_page(request: Request, child_id: uuid.UUID, api: SignedInApi, me
             for s in sorted(screenings.items, key=lambda s: str(s["administered_on"]), reverse=True)
         ],
         "self_harm_dates": [danish_date(s["administered_on"]) for s in screenings.self_harm],
+        "sharing": sharing,
         "referrals": [
             {
                 "target": _text(f"child.target.{r['target']}", referral_names.get(r["target"], str(r["target"]))),
                 "reason": r.get("reason") or "",
+                "reason_withheld": r.get("reason") is None and bool(r.get("health_data_withheld")),
                 "sent": danish_date(r.get("sent_on")),
                 "status": r.get("status") or "",
                 "status_text": _text(f"child.referral.{r.get('status')}", str(r.get("status") or "")),

@@ -508,6 +508,7 @@ async def coverage_page(
 def _coverage_view(report: JSON, names: dict[str, str], kind_labels: dict[str, str], params: Params) -> JSON:
     categories: list[str] = report["categories"]
     drill_allowed = not report["disclosure"]["applied"]
+    exact_areas = set(report["disclosure"].get("exact_areas") or ())  # a health visitor's team's areas
     base = coverage_params(
         measure=report["measure"],
         package_code=report.get("package_code") or "",
@@ -518,7 +519,7 @@ def _coverage_view(report: JSON, names: dict[str, str], kind_labels: dict[str, s
     )
 
     def drill_for(*, areas: Sequence[str] | None = None, year: str | None = None, kind: str | None = None):  # type: ignore[no-untyped-def]
-        if not drill_allowed:
+        if not drill_allowed and not (areas and exact_areas.issuperset(areas)):
             return None
         chosen: Params = []
         for name, value in base:

@@ -10,6 +10,7 @@ scopes allow.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlmodel import Session
 
-from domain.services.actors import Actor, Role
+from domain.services.actors import Actor, Role, Scope
 from domain.store.tables import (
     CaseloadAssignment,
     Child,
@@ -160,6 +161,16 @@ def can_see_child(session: Session, actor: Actor, child_id: uuid.UUID, *, today:
     return session.execute(_child_check(visibility_shape(actor)), parameters).first() is not None
 
 
+def visible_children_of_families(
+    session: Session, actor: Actor, family_ids: list[uuid.UUID], *, today: date
+) -> set[uuid.UUID]:
+    """The children of these families that `actor` may see (a family answer shows only those)."""
+    if not family_ids:
+        return set()
+    statement = select(Child.id).where(Child.family_id.in_(family_ids), visible_children(actor, today=today))  # type: ignore[attr-defined]
+    return set(session.execute(statement).scalars())
+
+
 def can_see_family(session: Session, actor: Actor, family_id: uuid.UUID, *, today: date) -> bool:
     """A family is visible when one of its children is, or (health visitors) when it is on the team's
     caseload even before a child is registered."""
@@ -200,3 +211,29 @@ def health_data_shared(session: Session, child_id: uuid.UUID, *, today: date) ->
     """Whether a recorded consent or legal basis, given and not withdrawn, lets social staff see the
     child's health-visiting data today."""
     return session.execute(_health_data_check(), {"child_id": child_id, "today": today}).first() is not None
+
+
+def health_data_by_role(actor: Actor) -> bool | None:
+    """Whether `actor`'s role or scopes alone decide if she may see the health data of the children she
+    may see: True for health visitors and for clients with the screenings:read scope, False for other
+    clients; None when it depends on the child (other staff: a consent or legal basis)."""
+    if actor.is_client:
+        return Scope.SCREENINGS_READ in actor.scopes
+    if actor.has_role(Role.HEALTH_VISITOR):
+        return True
+    return None
+
+
+def health_data_covered(
+    session: Session, actor: Actor, child_ids: Iterable[uuid.UUID], *, today: date
+) -> frozenset[uuid.UUID]:
+    """Of `child_ids` (children `actor` may see), those whose health data she may see: all of them for a
+    health visitor or a client with screenings:read; for family therapists, caseworkers, pedagogues and
+    other staff, those a recorded consent or legal basis covers today (`health_data_shared`). The one
+    rule for the access check of health-data operations (api/deps.py) and for the fields withheld from
+    every other answer (domain/rules/health_data.py)."""
+    ids = frozenset(child_ids)
+    by_role = health_data_by_role(actor)
+    if by_role is not None:
+        return ids if by_role else frozenset()
+    return frozenset(child_id for child_id in ids if health_data_shared(session, child_id, today=today))

@@ -137,6 +137,20 @@ def risk_codes_of(session: Session, family_ids: Sequence[uuid.UUID]) -> dict[uui
     return result
 
 
+def risk_codes_for_children(
+    session: Session, family_ids: Sequence[uuid.UUID], child_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """Like `risk_codes_of`, but of the risk factors recorded for one child only those of `child_ids`
+    (a family answer leaves out what was recorded about a child the caller may not see)."""
+    result: dict[uuid.UUID, list[str]] = {fid: [] for fid in family_ids}
+    if family_ids:
+        statement = select(RiskFactor).where(col(RiskFactor.family_id).in_(family_ids)).order_by(col(RiskFactor.code))
+        for row in session.exec(statement):
+            if (row.child_id is None or row.child_id in child_ids) and row.code not in result[row.family_id]:
+                result[row.family_id].append(row.code)
+    return result
+
+
 def area_and_team_codes(session: Session) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
     areas = {a.id: a.code for a in session.exec(select(HousingArea))}
     teams = {t.id: t.code for t in session.exec(select(Team))}

@@ -13,7 +13,16 @@ from sqlmodel import Session, col, select
 
 from domain.errors import ValidationFailed
 from domain.store.repositories.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor, keyset_page
-from domain.store.tables import Consent, Family, HousingArea, LevelDecision, RiskFactor, Screening, ScreeningItem
+from domain.store.tables import (
+    Consent,
+    Family,
+    HousingArea,
+    LevelDecision,
+    RiskFactor,
+    Screening,
+    ScreeningItem,
+    SharingRequest,
+)
 
 # --- screenings ----------------------------------------------------------------------------------
 
@@ -173,3 +182,44 @@ def consents_page(
         cursor=cursor,
         limit=limit,
     )
+
+
+# --- sharing requests ------------------------------------------------------------------------------
+
+
+def sharing_requests_page(
+    session: Session,
+    *,
+    child_id: uuid.UUID,
+    status: str | None,
+    updated_since: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[SharingRequest]:
+    """One page of the requests to share a child's health data, oldest first."""
+    statement: Any = select(SharingRequest).where(SharingRequest.child_id == child_id)
+    if status is not None:
+        statement = statement.where(SharingRequest.status == status)
+    if updated_since is not None:
+        statement = statement.where(col(SharingRequest.updated_at) >= updated_since)
+    return keyset_page(
+        session,
+        statement,
+        order_by=[col(SharingRequest.created_at), col(SharingRequest.id)],
+        key_of=lambda r: (r.created_at, r.id),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def pending_sharing_request(
+    session: Session, *, child_id: uuid.UUID, requested_by: uuid.UUID, scope: str
+) -> SharingRequest | None:
+    """The request of `requested_by` for the child that still waits for an answer, if any."""
+    statement = select(SharingRequest).where(
+        SharingRequest.child_id == child_id,
+        SharingRequest.requested_by == requested_by,
+        SharingRequest.scope == scope,
+        SharingRequest.status == "pending",
+    )
+    return session.exec(statement).first()

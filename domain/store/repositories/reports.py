@@ -112,6 +112,11 @@ def housing_areas(session: Session) -> dict[str, bool]:
     return {code: bool(designated) for code, designated in rows}
 
 
+def team_area_codes(session: Session, team_id: uuid.UUID) -> frozenset[str]:
+    """The codes of the housing areas a team covers (the areas whose families are its caseload)."""
+    return frozenset(session.execute(select(HousingArea.code).where(HousingArea.team_id == team_id)).scalars())
+
+
 def housing_area_choices(session: Session) -> list[tuple[str, str, bool]]:
     """Every housing area as (code, name, designated), by name: the choices of a report's area filter."""
     rows = session.execute(
@@ -309,6 +314,25 @@ def measure_counts(
     return [(str(a), int(y), int(r), int(n)) for a, y, r, n in session.execute(statement)]
 
 
+def _enrolled_in(package_code: str) -> ColumnElement[int]:
+    """1 for a child enrolled in the package (any version, ended enrolments included), else 0."""
+    enrolled = exists().where(Enrollment.child_id == Child.id, Enrollment.package_code == package_code)
+    return case((enrolled, 1), else_=0)
+
+
+def measure_counts_by_enrolment(
+    session: Session, *, rank: ColumnElement[int], children: ChildFilter, enrolled_in: str
+) -> list[tuple[bool, str, int, int, int]]:
+    """(enrolled in `enrolled_in`, area, birth year, category rank, children) for every combination that
+    occurs: both populations of a figure in one statement (resident: every row; enrolled: the marked)."""
+    _serial_plan(session)
+    inner = _children(rank, children, _enrolled_in(enrolled_in).label("enrolled")).subquery()
+    statement = select(inner.c.enrolled, inner.c.area, inner.c.birth_year, inner.c.rank, func.count()).group_by(
+        inner.c.enrolled, inner.c.area, inner.c.birth_year, inner.c.rank
+    )
+    return [(bool(e), str(a), int(y), int(r), int(n)) for e, a, y, r, n in session.execute(statement)]
+
+
 def visit_outcome_counts(
     session: Session, *, package_code: str, kinds: Sequence[str], cutoff: date, children: ChildFilter
 ) -> dict[str, list[tuple[str, int, int, int]]]:
@@ -319,14 +343,41 @@ def visit_outcome_counts(
     the kinds are grouped per child and kind (the best outcome), and the children without a visit of
     a kind (not_planned) are those counted minus those with one, per area and birth year.
     """
+    rows = _visit_outcome_rows(
+        session, package_code=package_code, kinds=kinds, cutoff=cutoff, children=children, enrolled_in=None
+    )
+    return {kind: [(a, y, r, n) for (_e, a, y, r), n in sorted(counts.items())] for kind, counts in rows.items()}
+
+
+def visit_outcome_counts_by_enrolment(
+    session: Session, *, package_code: str, kinds: Sequence[str], cutoff: date, children: ChildFilter, enrolled_in: str
+) -> dict[str, list[tuple[bool, str, int, int, int]]]:
+    """`visit_outcome_counts` with each row marked by whether its children are enrolled in `enrolled_in`."""
+    rows = _visit_outcome_rows(
+        session, package_code=package_code, kinds=kinds, cutoff=cutoff, children=children, enrolled_in=enrolled_in
+    )
+    return {kind: [(e, a, y, r, n) for (e, a, y, r), n in sorted(counts.items())] for kind, counts in rows.items()}
+
+
+def _visit_outcome_rows(
+    session: Session,
+    *,
+    package_code: str,
+    kinds: Sequence[str],
+    cutoff: date,
+    children: ChildFilter,
+    enrolled_in: str | None,
+) -> dict[str, Counter[tuple[bool, str, int, int]]]:
     _serial_plan(session)
     family = aliased(Family, name="report_family")
     area = aliased(HousingArea, name="report_area")
+    marked = [] if enrolled_in is None else [_enrolled_in(enrolled_in).label("enrolled")]
     counted = (
         select(
             col(Child.id).label("child_id"),
             func.coalesce(area.code, NO_AREA).label("area"),
             _year(Child.birth_date).label("birth_year"),
+            *marked,
         )
         .select_from(Child)
         .join(family, family.id == Child.family_id)
@@ -334,31 +385,34 @@ def visit_outcome_counts(
         .where(*children.conditions(area.code))
         .cte("report_children")
     )
+    mark = [] if enrolled_in is None else [counted.c.enrolled]
     best = (
         select(
             col(Visit.kind).label("kind"),
             counted.c.area,
             counted.c.birth_year,
+            *mark,
             func.max(_visit_outcome(cutoff)).label("rank"),
         )
         .select_from(counted)
         .join(Visit, col(Visit.child_id) == counted.c.child_id)
         .where(Visit.package_code == package_code, col(Visit.kind).in_(kinds))
-        .group_by(counted.c.child_id, Visit.kind, counted.c.area, counted.c.birth_year)
+        .group_by(counted.c.child_id, Visit.kind, counted.c.area, counted.c.birth_year, *mark)
         .subquery("report_best")
     )
-    with_visits = select(best.c.kind, best.c.area, best.c.birth_year, best.c.rank, func.count()).group_by(
-        best.c.kind, best.c.area, best.c.birth_year, best.c.rank
+    best_mark = [] if enrolled_in is None else [best.c.enrolled]
+    with_visits = select(best.c.kind, best.c.area, best.c.birth_year, best.c.rank, func.count(), *best_mark).group_by(
+        best.c.kind, best.c.area, best.c.birth_year, best.c.rank, *best_mark
     )
     # The number of children counted per area and birth year, marked by a kind no package has.
     everyone = select(
-        literal("", String), counted.c.area, counted.c.birth_year, literal(-1, Integer), func.count()
-    ).group_by(counted.c.area, counted.c.birth_year)
-    per_kind: dict[str, Counter[tuple[str, int, int]]] = {kind: Counter() for kind in kinds}
-    planned: dict[str, Counter[tuple[str, int]]] = {kind: Counter() for kind in kinds}
-    population: Counter[tuple[str, int]] = Counter()
-    for kind, area_code, year, rank, count in session.execute(union_all(with_visits, everyone)):
-        cell = (str(area_code), int(year))
+        literal("", String), counted.c.area, counted.c.birth_year, literal(-1, Integer), func.count(), *mark
+    ).group_by(counted.c.area, counted.c.birth_year, *mark)
+    per_kind: dict[str, Counter[tuple[bool, str, int, int]]] = {kind: Counter() for kind in kinds}
+    planned: dict[str, Counter[tuple[bool, str, int]]] = {kind: Counter() for kind in kinds}
+    population: Counter[tuple[bool, str, int]] = Counter()
+    for kind, area_code, year, rank, count, *flag in session.execute(union_all(with_visits, everyone)):
+        cell = (bool(flag and flag[0]), str(area_code), int(year))
         if kind == "":
             population[cell] += int(count)
         else:
@@ -369,7 +423,7 @@ def visit_outcome_counts(
         for cell, count in population.items():
             if count > planned[kind][cell]:
                 per_kind[kind][(*cell, not_planned)] += count - planned[kind][cell]
-    return {kind: [(a, y, r, n) for (a, y, r), n in sorted(counts.items())] for kind, counts in per_kind.items()}
+    return per_kind
 
 
 def measure_children(
