@@ -14,6 +14,7 @@ from api.deps import authorize
 from api.docs import install_docs
 from api.idempotency import IdempotencyMiddleware
 from api.middleware import RequestContextMiddleware
+from api.nul_guard import NulGuardMiddleware
 from api.policy import rule_for
 from api.problems import install_problem_handlers
 from api.routers import ROUTERS
@@ -42,6 +43,7 @@ def create_api(*, database: Database, settings: Settings) -> FastAPI:
     install_problem_handlers(api)
     install_docs(api)
     api.add_middleware(IdempotencyMiddleware)
+    api.add_middleware(NulGuardMiddleware)  # outermost: before the idempotency key stores anything
     for router in ROUTERS:
         api.include_router(router)
     _require_access_rules(api)
