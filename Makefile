@@ -42,9 +42,10 @@ test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
 # The whole suite with the process clock (libfaketime) at a Saturday, a Sunday, 24 and 31 December, 1 January,
-# 29 February 2028 and two years from now; two days at a time. Not part of `make test`. DATABASE_URL as for it.
+# 29 February 2028 and two years from now; two days at a time. Not part of `make test`. DATABASE_URL as for it;
+# DATES="2031-12-24 ..." other days, TESTS="tests/web ..." some test paths instead of the whole suite.
 test-dates: lint typecheck browser
-	tests/run_at_dates.sh $(DATES)
+	TESTS="$(TESTS)" tests/run_at_dates.sh $(DATES)
 
 # Every benchmark, one command (not part of `make test`; needs Debian's `wrk`): the rules, the bulk upsert,
 # then size $(BENCH_SIZE) generated and the report and HTTP benchmarks run on it. On PostgreSQL:

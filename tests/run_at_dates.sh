@@ -2,7 +2,8 @@
 # `make test-dates`: the whole suite with the process clock set (Debian's libfaketime) to each of the days
 # a health-visiting system must get right. Every process the tests start (the live server's thread, the
 # benchmark's uvicorn, Chromium) sees the same clock. Prints one markdown row per day for the README.
-# Usage: tests/run_at_dates.sh [DAY ...]   (DAY as YYYY-MM-DD; default: the days below, from today)
+# Usage: [TESTS="tests/web ..."] tests/run_at_dates.sh [DAY ...]   (DAY as YYYY-MM-DD; default: the days
+# below, from today; TESTS: some test paths instead of the whole suite)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=${PYTEST:-.venv/bin/python -m pytest}
@@ -35,7 +36,7 @@ run_one() {
   log=$(mktemp)
   started=$(date +%s)
   # 10:00 UTC (11:00 or 12:00 in Copenhagen); FAKETIME_DONT_RESET keeps child processes on the parent's clock.
-  FAKETIME_DONT_RESET=1 faketime -f "@${day} 10:00:00" $PYTEST -q -p no:cacheprovider >"$log" 2>&1
+  FAKETIME_DONT_RESET=1 faketime -f "@${day} 10:00:00" $PYTEST -q -p no:cacheprovider ${TESTS:-} >"$log" 2>&1
   status=$?
   local summary
   summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed).* =+$|[0-9]+ (passed|failed)' "$log" | tail -1 | sed 's/=//g; s/^ *//; s/ *$//')
@@ -48,7 +49,7 @@ run_one() {
   return $status
 }
 export -f run_one
-export PYTEST
+export PYTEST TESTS
 
 command -v faketime >/dev/null || { echo "error: needs Debian's faketime (make browser installs it as root)" >&2; exit 1; }
 mkdir -p artifacts
